@@ -1,0 +1,29 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from waymark.accounts import views as account_views
+from waymark.ops import views as ops_views
+
+admin.site.site_header = "Waymark"
+admin.site.site_title = "Waymark admin"
+
+# Not translated: machines call these.
+urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+# Pages people read: English at /…, other languages at /<lang>/… (or ?lang=<code>).
+urlpatterns += i18n_patterns(
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("waymark.accounts.urls")),
+    prefix_default_language=False,
+)
+
+handler403 = "waymark.ops.views.forbidden"
+handler404 = "waymark.ops.views.not_found"
+handler500 = "waymark.ops.views.server_error"
