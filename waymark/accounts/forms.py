@@ -12,3 +12,8 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
         self.fields["password"].label = _("Password")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        self.fields["login"].error_messages.update(
+            required=_("Enter your e-mail address"),
+            invalid=_("Enter an e-mail address like name@example.org"),
+        )
+        self.fields["password"].error_messages["required"] = _("Enter your password")
