@@ -255,6 +255,7 @@ PERIODIC_JOBS = {
     "send_pending_notifications": timedelta(minutes=5),
     "clearsessions": timedelta(days=1),
     "prune_db_task_results": timedelta(days=1),
+    "prune_job_runs": timedelta(days=1),
 }
 
 LOGGING = {

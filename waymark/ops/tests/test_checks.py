@@ -1,0 +1,30 @@
+"""The system check that every periodic job names a real command."""
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import SimpleTestCase, override_settings
+
+from waymark.ops.checks import check_periodic_jobs
+
+
+class PeriodicJobsCheckTests(SimpleTestCase):
+    @override_settings(PERIODIC_JOBS={"clearsessions": timedelta(days=1), "no_such_command": timedelta(hours=1)})
+    def test_it_reports_a_job_naming_an_unknown_command(self):
+        errors = check_periodic_jobs()
+        self.assertEqual([error.id for error in errors], ["ops.E001"])
+        self.assertIn("'no_such_command'", errors[0].msg)
+
+    @override_settings(PERIODIC_JOBS={"no_such_command": timedelta(hours=1)})
+    def test_it_stops_manage_py_check(self):
+        with self.assertRaisesMessage(SystemCheckError, "no_such_command"):
+            call_command("check")
+
+    @override_settings(PERIODIC_JOBS={"clearsessions": 3600, "prune_job_runs": timedelta(0)})
+    def test_it_reports_an_interval_that_is_not_a_positive_timedelta(self):
+        self.assertEqual([error.id for error in check_periodic_jobs()], ["ops.E002", "ops.E002"])
+
+    @override_settings(PERIODIC_JOBS={"clearsessions": timedelta(days=1), "prune_job_runs": timedelta(days=1)})
+    def test_it_accepts_real_commands(self):
+        self.assertEqual(check_periodic_jobs(), [])
