@@ -19,18 +19,24 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+NO_KEY_MESSAGE = "A stored value could not be decrypted with any key in FIELD_ENCRYPTION_KEYS."
+
 
 class DecryptionError(Exception):
     """A stored value could not be decrypted with any configured key."""
 
 
-@lru_cache(maxsize=1)
-def _fernet():
-    keys = [key.strip() for key in settings.FIELD_ENCRYPTION_KEYS if key.strip()]
+def _configured_keys():
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    # The environment gives a comma-separated string; settings.py splits it, but an override
+    # (a test, a local settings file) may hand over the string itself.
+    if isinstance(keys, str):
+        keys = keys.split(",")
+    keys = [key.strip() for key in keys if key and key.strip()]
     if not keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
     try:
-        return MultiFernet([Fernet(key) for key in keys])
+        return [Fernet(key) for key in keys]
     except ValueError:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS must be comma-separated Fernet keys; make one with "
@@ -38,36 +44,76 @@ def _fernet():
         ) from None
 
 
+@lru_cache(maxsize=1)
+def _keys():
+    """(the current key, all keys) — built once, forgotten when the setting changes."""
+    fernets = _configured_keys()
+    return fernets[0], MultiFernet(fernets)
+
+
 @receiver(setting_changed)
 def _forget_keys(setting, **kwargs):
     if setting == "FIELD_ENCRYPTION_KEYS":
-        _fernet.cache_clear()
+        _keys.cache_clear()
 
 
 def encrypt(text: str) -> str:
-    return _fernet().encrypt(text.encode()).decode("ascii")
+    """``text`` encrypted under the first key, as ASCII (a Fernet token)."""
+    return _keys()[1].encrypt(text.encode()).decode("ascii")
+
+
+def _token_bytes(token: str) -> bytes:
+    try:
+        return token.encode("ascii")
+    except UnicodeEncodeError:
+        # Fernet tokens are ASCII; anything else was never encrypted by us.
+        raise DecryptionError(NO_KEY_MESSAGE) from None
 
 
 def decrypt(token: str) -> str:
+    """The plaintext of ``token``; DecryptionError if no configured key opens it."""
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode()
+        return _keys()[1].decrypt(_token_bytes(token)).decode()
     except InvalidToken:
-        raise DecryptionError("A stored value could not be decrypted with any key in FIELD_ENCRYPTION_KEYS.") from None
+        raise DecryptionError(NO_KEY_MESSAGE) from None
+
+
+def is_under_current_key(token: str) -> bool:
+    """True if the first key opens ``token``, False if only an older key does.
+
+    Raises DecryptionError if no configured key opens it.
+    """
+    current, every_key = _keys()
+    data = _token_bytes(token)
+    try:
+        current.decrypt(data)
+        return True
+    except InvalidToken:
+        pass
+    try:
+        every_key.decrypt(data)
+    except InvalidToken:
+        raise DecryptionError(NO_KEY_MESSAGE) from None
+    return False
 
 
 def reencrypt(token: str) -> str:
     """The same plaintext, encrypted under the current first key."""
     try:
-        return _fernet().rotate(token.encode("ascii")).decode("ascii")
+        return _keys()[1].rotate(_token_bytes(token)).decode("ascii")
     except InvalidToken:
-        raise DecryptionError("A stored value could not be decrypted with any key in FIELD_ENCRYPTION_KEYS.") from None
+        raise DecryptionError(NO_KEY_MESSAGE) from None
 
 
-def blind_index(value: str) -> str:
-    """A keyed hash of an already-normalised value, for exact lookup of encrypted fields.
+def blind_index(value: str, *, purpose: str = "") -> str:
+    """A keyed hash (64 hex characters) of an already-normalised value, for exact lookup.
 
     Normalise first (digits only for a phone number, ISO date for a date of birth) so that
-    the same value always gives the same index.
+    the same value always gives the same index. ``purpose`` names the column ("phone",
+    "date_of_birth"): indexes made for different purposes differ, so equal values in two
+    columns cannot be matched with each other without the key.
     """
     key = settings.BLIND_INDEX_KEY.encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    # Purpose names never hold a NUL, so a purpose and a value cannot run into each other.
+    message = f"{purpose}\x00{value}".encode() if purpose else value.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
