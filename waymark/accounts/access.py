@@ -8,7 +8,7 @@ only, never from another organisation the user also belongs to.
 from django.conf import settings
 from django.http import Http404
 
-from waymark.accounts.models import Membership, PlatformRole, Role
+from waymark.accounts.models import Invitation, Membership, PlatformRole, Role
 
 ACTING_MEMBERSHIP_SESSION_KEY = "acting_membership"
 
@@ -59,3 +59,44 @@ def user_needs_mfa(user, memberships=None):
     if memberships is None:
         memberships = memberships_for_user(user)
     return any(membership.needs_mfa for membership in memberships)
+
+
+def require_administrator(request):
+    """Go on only for an administrator (Django's superuser flag); 404 for everyone else."""
+    if not (request.user.is_authenticated and request.user.is_superuser):
+        raise Http404
+
+
+def members_of(organisation):
+    """The organisation's memberships with their users, ready to list."""
+    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__email")
+
+
+def get_membership_for_admin(request, membership_uuid):
+    """A membership of the organisation the request acts for, if the user administers it; else 404.
+
+    Looked up inside the acting organisation only, so a guessed uuid of another
+    organisation's member is "not there".
+    """
+    acting = require_organisation_admin(request)
+    try:
+        return members_of(acting.organisation).select_related("organisation").get(uuid=membership_uuid)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def get_invitation_for_admin(request, invitation_uuid):
+    """An invitation to the organisation the request acts for, if the user administers it; else 404."""
+    acting = require_organisation_admin(request)
+    try:
+        return Invitation.objects.select_related("organisation").get(
+            organisation=acting.organisation, uuid=invitation_uuid
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def is_organisation_admin(request):
+    """True if the user administers the organisation the request acts for (for links in pages)."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.has_role(Role.ORGANISATION_ADMIN)

@@ -9,8 +9,10 @@ Django's superuser flag: global, and it opens the admin site.
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -162,6 +164,12 @@ class Organisation(models.Model):
         return self.name
 
 
+def ordered_roles(roles):
+    """The given role values without repeats, in the order of ``Role`` (as forms list them)."""
+    wanted = set(roles)
+    return [role for role in Role.values if role in wanted]
+
+
 def validate_roles(value):
     if not isinstance(value, list) or any(role not in Role.values for role in value):
         raise ValidationError(_("Choose roles from the list."), code="invalid_roles")
@@ -301,6 +309,45 @@ class Invitation(models.Model):
     @property
     def is_open(self):
         return self.accepted_at is None and self.cancelled_at is None
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITATION_VALID_FOR
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_pending(self):
+        """Open and not yet expired: the link in the e-mail still works."""
+        return self.is_open and not self.is_expired
+
+    def role_labels(self):
+        return [Role(role).label for role in self.roles if role in Role.values]
+
+    def link_token(self):
+        """The token for the e-mailed link: this invitation's uuid, signed and timestamped."""
+        return _invitation_signer().sign(str(self.uuid))
+
+
+# An invitation link works for a week; after that the admin sends a new one.
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+def _invitation_signer():
+    # A salt of its own, so that no other signed value in Waymark can pass as an invitation.
+    return signing.TimestampSigner(salt="waymark.accounts.invitation")
+
+
+def invitation_uuid_from_token(token):
+    """The invitation uuid a link token carries.
+
+    Raises ``signing.SignatureExpired`` when the link is older than a week, and
+    ``signing.BadSignature`` when it was not made by Waymark.
+    """
+    value = _invitation_signer().unsign(token, max_age=INVITATION_VALID_FOR)
+    return uuid.UUID(value)
 
 
 TOKEN_PREFIX = "wmk_"  # noqa: S105 (a marker, not a secret)
