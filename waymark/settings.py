@@ -160,6 +160,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waymark"
+# Refuses to switch off the last authenticator of a user whose roles need MFA.
+MFA_ADAPTER = "waymark.accounts.adapters.MFAAdapter"
 
 # Staff sessions end after this many minutes without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)

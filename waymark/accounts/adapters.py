@@ -1,5 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext_lazy as _
+
+from waymark.accounts.access import user_needs_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +21,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication stays on for everyone whose roles need it."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your roles need two-factor authentication, so you cannot turn off your authenticator app."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+            return True
+        others = Authenticator.objects.filter(
+            user_id=authenticator.user_id, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exclude(pk=authenticator.pk)
+        return others.exists() or not user_needs_mfa(authenticator.user)

@@ -31,27 +31,34 @@ class ActingOrganisationMiddleware:
         return self.get_response(request)
 
 
-# Paths a user without MFA may still open: to set it up, to sign out, and what pages need.
+# Paths a user without MFA may still open: what pages need, and machine interfaces.
 MFA_FREE_PREFIXES = ("/static/", "/healthz", "/api/", "/i18n/")
 
 
 class RequireMfaMiddleware:
-    """Sends a user whose roles need two-factor authentication to set it up first."""
+    """Sends a user whose roles need two-factor authentication to set it up first.
+
+    Decided per view rather than per path, so that it holds in every language prefix. The
+    views that stay open are allauth's own (sign in and out, password, two-factor set-up)
+    and views marked with ``mfa_not_required`` (accepting an invitation).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self.must_set_up_mfa(request):
-            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
-    def must_set_up_mfa(self, request):
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if self.must_set_up_mfa(request, view_func):
+            return redirect(reverse("mfa_activate_totp"))
+        return None
+
+    def must_set_up_mfa(self, request, view_func):
         user = request.user
         if not user.is_authenticated or request.session.get(MFA_OK_SESSION_KEY):
             return False
-        path = request.path_info
-        if path.startswith(MFA_FREE_PREFIXES) or "/accounts/" in path:
+        if request.path_info.startswith(MFA_FREE_PREFIXES) or _is_mfa_free_view(view_func):
             return False
         if not user_needs_mfa(user, request.memberships):
             return False
@@ -59,3 +66,13 @@ class RequireMfaMiddleware:
             request.session[MFA_OK_SESSION_KEY] = True
             return False
         return True
+
+
+def mfa_not_required(view_func):
+    """Marks a view that a signed-in user may open before setting up two-factor authentication."""
+    view_func.mfa_not_required = True
+    return view_func
+
+
+def _is_mfa_free_view(view_func):
+    return view_func.__module__.startswith("allauth.") or getattr(view_func, "mfa_not_required", False)
