@@ -1,6 +1,9 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from waymark.accounts.models import Membership, Role, User
 
 
 class LoginForm(AllauthLoginForm):
@@ -17,3 +20,125 @@ class LoginForm(AllauthLoginForm):
             invalid=_("Enter an e-mail address like name@example.org"),
         )
         self.fields["password"].error_messages["required"] = _("Enter your password")
+
+
+class CheckboxGroup(forms.CheckboxSelectMultiple):
+    """Checkboxes whose error-summary link leads to the first box, not to nowhere."""
+
+    def id_for_label(self, id_, index="0"):
+        return super().id_for_label(id_, index)
+
+
+def role_choices():
+    return [(role.value, role.label) for role in Role]
+
+
+class InviteMemberForm(forms.Form):
+    """An organisation admin invites someone by e-mail, with the roles they will hold."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("We send the invitation link to this address. It works for 7 days."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter the e-mail address of the person to invite"),
+            "invalid": _("Enter an e-mail address like name@example.org"),
+        },
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=role_choices,
+        widget=CheckboxGroup,
+        help_text=_("Choose every role they need. Caseworkers and admins must use two-factor authentication."),
+        error_messages={"required": _("Choose at least one role")},
+    )
+
+
+class MemberRolesForm(forms.Form):
+    """The set of roles a member holds in the organisation."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=role_choices,
+        widget=CheckboxGroup,
+        error_messages={"required": _("Choose at least one role, or remove the member instead")},
+    )
+
+
+class AdviserRegistrationForm(forms.Form):
+    """Whether a member may give regulated immigration advice, and at which level."""
+
+    adviser_regulator = forms.ChoiceField(
+        label=_("Immigration adviser regulator"),
+        choices=Membership.Regulator.choices,
+        required=False,
+        help_text=_("Only regulated advisers may give immigration advice."),
+    )
+    adviser_oisc_level = forms.TypedChoiceField(
+        label=_("OISC level"),
+        choices=[("", _("Not an OISC adviser")), (1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Only for advisers regulated by the OISC."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        regulator = cleaned.get("adviser_regulator")
+        level = cleaned.get("adviser_oisc_level")
+        if regulator == Membership.Regulator.OISC and level is None:
+            self.add_error("adviser_oisc_level", _("Choose the adviser's OISC level"))
+        elif regulator != Membership.Regulator.OISC and level is not None:
+            self.add_error("adviser_oisc_level", _("An OISC level needs the OISC as regulator"))
+        return cleaned
+
+
+def _minimum_password_length():
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            return validator.min_length
+    return 8
+
+
+class AcceptInvitationForm(forms.Form):
+    """A newly invited person chooses their name and password."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional. Shown to the people you work with."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Choose a password")},
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Type the password again")},
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["password1"].help_text = _(
+            "At least %(count)s characters, not only numbers, and not a password you use anywhere else."
+        ) % {"count": _minimum_password_length()}
+
+    def clean_password1(self):
+        password = self.cleaned_data["password1"]
+        # Checked against the would-be user, so a password like their e-mail address is refused.
+        password_validation.validate_password(password, User(email=self.email, name=self.data.get("name", "")))
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
+            self.add_error("password2", _("The two passwords are not the same"))
+        return cleaned
