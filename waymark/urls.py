@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from waymark.accounts import views as account_views
+from waymark.api import api
 from waymark.ops import views as ops_views
 
 admin.site.site_header = "Waymark"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 
 # Pages people read: English at /…, other languages at /<lang>/… (or ?lang=<code>).
