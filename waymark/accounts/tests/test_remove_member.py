@@ -1,0 +1,76 @@
+from waymark.accounts.models import Membership, Role, User
+from waymark.audit.models import Event
+from waymark.testing import BaseTestCase, make_member
+
+
+class RemoveMemberTestCase(BaseTestCase):
+    def setUp(self):
+        self.membership = Membership.objects.get(user=self.caseworker)
+        self.url = f"/organisation/members/{self.membership.uuid}/remove/"
+
+    def test_it_asks_before_removing(self):
+        self.login(self.coordinator)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Remove caseworker@example.org from Bolton Welcome Project?")
+        self.assertTrue(Membership.objects.filter(pk=self.membership.pk).exists())
+
+    def test_it_removes_the_member_but_keeps_their_account(self):
+        self.login(self.coordinator)
+        response = self.client.post(self.url)
+        self.assertRedirects(response, "/organisation/members/", fetch_redirect_response=False)
+        self.assertFalse(Membership.objects.filter(pk=self.membership.pk).exists())
+        self.assertTrue(User.objects.filter(pk=self.caseworker.pk).exists())
+        members = self.client.get("/organisation/members/").context["members"]
+        self.assertNotIn(self.caseworker, [membership.user for membership in members])
+
+    def test_it_writes_one_audit_event_without_personal_values(self):
+        self.login(self.coordinator)
+        self.client.post(self.url)
+        event = Event.objects.get()
+        self.assertEqual(event.action, "membership.removed")
+        self.assertEqual(event.object_id, str(self.membership.uuid))
+        self.assertEqual(event.details, {"user": str(self.caseworker.uuid), "roles": ["caseworker"]})
+
+    def test_it_takes_away_access_to_the_organisation(self):
+        self.login(self.coordinator)
+        self.client.post(self.url)
+        self.client = self.client_class()
+        self.login(self.caseworker)
+        response = self.client.get("/")
+        self.assertNotContains(response, "Acting for")
+        self.assertNotContains(response, "Bolton Welcome Project")
+
+    def test_it_keeps_the_last_organisation_admin(self):
+        self.login(self.coordinator)
+        own = Membership.objects.get(user=self.coordinator)
+        response = self.client.post(f"/organisation/members/{own.uuid}/remove/", follow=True)
+        self.assertContains(response, "An organisation needs at least one organisation admin")
+        self.assertTrue(Membership.objects.filter(pk=own.pk).exists())
+        self.assertFalse(Event.objects.exists())
+
+    def test_it_lets_an_admin_leave_when_another_admin_remains(self):
+        make_member("second-admin@example.org", self.hub_org, [Role.ORGANISATION_ADMIN])
+        self.login(self.coordinator)
+        own = Membership.objects.get(user=self.coordinator)
+        response = self.client.post(f"/organisation/members/{own.uuid}/remove/")
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertFalse(Membership.objects.filter(pk=own.pk).exists())
+
+    def test_it_is_not_found_for_a_caseworker(self):
+        self.login(self.caseworker)
+        volunteer = Membership.objects.get(user=self.volunteer)
+        self.assertEqual(self.client.post(f"/organisation/members/{volunteer.uuid}/remove/").status_code, 404)
+        self.assertTrue(Membership.objects.filter(pk=volunteer.pk).exists())
+
+    def test_it_is_not_found_for_a_volunteer(self):
+        self.login(self.volunteer)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+        self.assertEqual(self.client.post(self.url).status_code, 404)
+        self.assertTrue(Membership.objects.filter(pk=self.membership.pk).exists())
+
+    def test_it_is_not_found_for_an_outsider(self):
+        outside_admin = make_member("admin@salford.example.org", self.other_org, [Role.ORGANISATION_ADMIN])
+        for user in (self.outsider, outside_admin):
+            self.login(user)
+            self.assertEqual(self.client.post(self.url).status_code, 404)
+        self.assertTrue(Membership.objects.filter(pk=self.membership.pk).exists())
