@@ -1,0 +1,265 @@
+"""`manage.py generate_scale_data`: a network's worth of rows, or many times that, quickly.
+
+For measuring Waymark at size (bench/ and by hand), never for a site with real people's data:
+it refuses unless DEBUG or WAYMARK_DEMO is set. Every row is named as generated ("Scale Org
+000123", scale-000123-2@scale.waymark) under a prefix; a second run needs a new `--prefix`.
+
+Rows go in with `bulk_create` in batches of at most `--batch-size`, so the number of queries
+grows with the number of batches, not of rows; all users share one password hash, because
+hashing is slow on purpose. Everything happens in one transaction: a failed run leaves nothing.
+
+Later issues add steps (hubs, people, cases …): write a `generate_…(run)` function that uses
+and extends the `ScaleRun` it is given, and append it to `STEPS`.
+"""
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from waymark.accounts.demo import DEMO_PASSWORD, demo_data_allowed
+from waymark.accounts.models import Membership, Network, Organisation, Role, User
+from waymark.places.models import Area
+
+EMAIL_DOMAIN = "scale.waymark"
+# Numbers are zero-padded to fixed widths, so that names sort and a prefix plus a number
+# always spells a different slug from another prefix plus a number.
+AREA_DIGITS, NETWORK_DIGITS, ORGANISATION_DIGITS = 4, 3, 6
+PREFIX_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+# What the n-th member of each generated organisation does: a realistic mix, heavy on staff
+# roles because those are what the access functions work hardest for.
+MEMBER_ROLES = [
+    [Role.SAFEGUARDING_LEAD, Role.COORDINATOR, Role.ORGANISATION_ADMIN],
+    [Role.CASEWORKER],
+    [Role.CASEWORKER, Role.SAFEGUARDING_LEAD],
+    [Role.VOLUNTEER],
+]
+
+
+@dataclass
+class ScaleRun:
+    """The options of one run and the ids of the rows made so far, for the steps after them."""
+
+    prefix: str
+    organisations: int
+    users_per_organisation: int
+    networks: int
+    areas: int
+    batch_size: int
+    password_hash: str
+    area_ids: list[int] = field(default_factory=list)
+    network_ids: list[int] = field(default_factory=list)
+    organisation_ids: list[int] = field(default_factory=list)
+    # What was made, in the order it was made: plural noun → rows.
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def name(self, noun, number, digits):
+        return f"{self.prefix.replace('-', ' ').title()} {noun} {number:0{digits}d}"
+
+    def slug(self, noun, number, digits):
+        return f"{self.prefix}-{noun}-{number:0{digits}d}"
+
+    def email(self, organisation_number, member_number):
+        return f"{self.prefix}-{organisation_number:0{ORGANISATION_DIGITS}d}-{member_number}@{EMAIL_DOMAIN}"
+
+    def count(self, noun, rows):
+        self.counts[noun] = self.counts.get(noun, 0) + rows
+
+
+def chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def generate_areas(run):
+    areas = [
+        Area(
+            name=run.name("Area", number, AREA_DIGITS),
+            slug=run.slug("area", number, AREA_DIGITS),
+            kind=Area.Kind.OTHER,
+            region="Generated",
+        )
+        for number in range(1, run.areas + 1)
+    ]
+    run.area_ids = [area.pk for area in Area.objects.bulk_create(areas, batch_size=run.batch_size)]
+    run.count("areas", len(areas))
+
+
+def generate_networks(run):
+    networks = [
+        Network(name=run.name("Network", number, NETWORK_DIGITS), slug=run.slug("network", number, NETWORK_DIGITS))
+        for number in range(1, run.networks + 1)
+    ]
+    run.network_ids = [network.pk for network in Network.objects.bulk_create(networks, batch_size=run.batch_size)]
+    run.count("networks", len(networks))
+    if run.network_ids:
+        # Areas are dealt out to the networks in turn.
+        NetworkArea = Network.areas.through
+        links = [
+            NetworkArea(network_id=run.network_ids[index % len(run.network_ids)], area_id=area_id)
+            for index, area_id in enumerate(run.area_ids)
+        ]
+        NetworkArea.objects.bulk_create(links, batch_size=run.batch_size)
+
+
+def generate_organisations(run):
+    """Organisations, each working in one area and belonging to one network, dealt out in turn."""
+    numbers = list(range(1, run.organisations + 1))
+    OrganisationArea = Organisation.areas.through
+    OrganisationNetwork = Organisation.networks.through
+    for batch in chunks(numbers, run.batch_size):
+        organisations = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=run.name("Org", number, ORGANISATION_DIGITS),
+                    slug=run.slug("org", number, ORGANISATION_DIGITS),
+                    kind=Organisation.Kind.CHARITY,
+                )
+                for number in batch
+            ]
+        )
+        ids = [organisation.pk for organisation in organisations]
+        run.organisation_ids.extend(ids)
+        if run.area_ids:
+            OrganisationArea.objects.bulk_create(
+                [
+                    OrganisationArea(organisation_id=pk, area_id=run.area_ids[(number - 1) % len(run.area_ids)])
+                    for number, pk in zip(batch, ids, strict=True)
+                ]
+            )
+        if run.network_ids:
+            OrganisationNetwork.objects.bulk_create(
+                [
+                    OrganisationNetwork(
+                        organisation_id=pk, network_id=run.network_ids[(number - 1) % len(run.network_ids)]
+                    )
+                    for number, pk in zip(batch, ids, strict=True)
+                ]
+            )
+    run.count("organisations", run.organisations)
+
+
+def generate_members(run):
+    """`users_per_organisation` users for each organisation, each with one membership."""
+    per_organisation = run.users_per_organisation
+    if not per_organisation:
+        return
+    # As many organisations at a time as keep each insert within the batch size.
+    organisations_per_batch = max(1, run.batch_size // per_organisation)
+    numbered = list(enumerate(run.organisation_ids, start=1))
+    for batch in chunks(numbered, organisations_per_batch):
+        users = [
+            User(
+                email=run.email(number, member),
+                name=f"{run.name('User', number, ORGANISATION_DIGITS)}-{member}",
+                password=run.password_hash,
+            )
+            for number, _ in batch
+            for member in range(1, per_organisation + 1)
+        ]
+        User.objects.bulk_create(users)
+        user_ids = iter(user.pk for user in users)
+        memberships = [
+            Membership(
+                user_id=next(user_ids),
+                organisation_id=organisation_id,
+                roles=[str(role) for role in MEMBER_ROLES[(member - 1) % len(MEMBER_ROLES)]],
+            )
+            for _, organisation_id in batch
+            for member in range(1, per_organisation + 1)
+        ]
+        Membership.objects.bulk_create(memberships)
+    run.count("users", run.organisations * per_organisation)
+    run.count("memberships", run.organisations * per_organisation)
+
+
+STEPS = [generate_areas, generate_networks, generate_organisations, generate_members]
+
+
+def prefix_in_use(prefix):
+    """True if an earlier run made rows with this prefix (users are only made with organisations).
+
+    The prefix has been checked against PREFIX_PATTERN, so it needs no escaping in a pattern.
+    """
+    number = r"[0-9]+"
+    return (
+        Area.objects.filter(slug__regex=rf"^{prefix}-area-{number}$").exists()
+        or Network.objects.filter(slug__regex=rf"^{prefix}-network-{number}$").exists()
+        or Organisation.objects.filter(slug__regex=rf"^{prefix}-org-{number}$").exists()
+    )
+
+
+class Command(BaseCommand):
+    help = "Create many generated organisations, users and memberships (only with DEBUG or WAYMARK_DEMO=1)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=1000, help="organisations to create (default 1000)")
+        parser.add_argument(
+            "--users-per-organisation", type=int, default=5, help="members of each organisation (default 5)"
+        )
+        parser.add_argument("--networks", type=int, default=10, help="networks to create (default 10)")
+        parser.add_argument("--areas", type=int, default=50, help="areas to create (default 50)")
+        parser.add_argument("--batch-size", type=int, default=1000, help="most rows per insert (default 1000)")
+        parser.add_argument(
+            "--prefix", default="scale", help="marks every generated row; use a new one for each run (default scale)"
+        )
+        parser.add_argument(
+            "--password",
+            default=DEMO_PASSWORD,
+            help=f"password of every generated user (default {DEMO_PASSWORD})",
+        )
+
+    def handle(self, *args, **options):
+        if not demo_data_allowed():
+            raise CommandError(
+                "generate_scale_data creates users with a known password, so it only runs with DEBUG=1 or "
+                "WAYMARK_DEMO=1. Never set either on a site holding real people's data."
+            )
+        self.check_options(options)
+        prefix = options["prefix"]
+        if prefix_in_use(prefix):
+            raise CommandError(f"Rows with the prefix {prefix!r} exist already: run again with a new --prefix.")
+
+        started = time.perf_counter()
+        run = ScaleRun(
+            prefix=prefix,
+            organisations=options["organisations"],
+            users_per_organisation=options["users_per_organisation"],
+            networks=options["networks"],
+            areas=options["areas"],
+            batch_size=options["batch_size"],
+            password_hash=make_password(options["password"]),
+        )
+        with transaction.atomic():
+            for step in STEPS:
+                step(run)
+        seconds = time.perf_counter() - started
+
+        made = ", ".join(f"{rows} {noun}" for noun, rows in run.counts.items())
+        self.stdout.write(f"Created {made} with the prefix {prefix!r} in {seconds:.1f} s.")
+        if run.users_per_organisation and run.organisations:
+            self.stdout.write(
+                f"Users sign in as {run.email(1, 1)} … {run.email(run.organisations, run.users_per_organisation)}."
+            )
+
+    def check_options(self, options):
+        limits = {
+            "organisations": (0, 10**ORGANISATION_DIGITS - 1),
+            "users_per_organisation": (0, 1000),
+            "networks": (0, 10**NETWORK_DIGITS - 1),
+            "areas": (0, 10**AREA_DIGITS - 1),
+            "batch_size": (1, 100_000),
+        }
+        for option, (low, high) in limits.items():
+            if not low <= options[option] <= high:
+                flag = "--" + option.replace("_", "-")
+                raise CommandError(f"{flag} must be between {low} and {high}.")
+        if not PREFIX_PATTERN.match(options["prefix"]) or len(options["prefix"]) > 40:
+            raise CommandError(
+                "--prefix must be lower-case letters and digits, optionally joined by hyphens (e.g. scale-2), "
+                "at most 40 characters."
+            )
