@@ -217,6 +217,11 @@ vars().update(email_settings_from_url(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Waymark <waymark@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Notifications (waymark/notify): the channels switched on (text messages are off until an
+# SMS channel is written and listed here), and how often a message is tried before it fails.
+NOTIFY_CHANNELS = ["waymark.notify.channels.EmailChannel"]
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+
 # Content Security Policy (Django's own): nothing inline without a nonce, no eval.
 # The TOTP set-up page shows its QR code as a data: image, hence img-src data:.
 SECURE_CSP = {

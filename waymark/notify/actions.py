@@ -1,0 +1,104 @@
+"""Making notifications. Every app sends messages through ``do_notify``."""
+
+import json
+from functools import partial
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from waymark.notify.channels import get_channel
+from waymark.notify.models import Notification
+from waymark.notify.tasks import send_notification
+
+DO_NOT_CONTACT = "Cancelled: the recipient is not to be contacted."
+
+
+@transaction.atomic
+def do_notify(
+    *,
+    template,
+    language,
+    context,
+    to_user=None,
+    to_address=None,
+    channel=Notification.Channel.EMAIL,
+    dedupe_key=None,
+    do_not_contact=False,
+):
+    """Make a notification and send it once the current transaction commits.
+
+    - ``template`` names a folder under ``templates/notify/`` (subject.txt, body.txt and
+      optionally body.html); ``context`` is a dict of JSON-able values for it. Lazy
+      translatable strings in the context (e.g. role labels) are stored untranslated and
+      translated when the message is rendered, with ``{% translate value %}``.
+    - ``language`` is the language to write in; None means the user's preferred language.
+      A code Waymark does not offer falls back to settings.LANGUAGE_CODE.
+    - The message goes to ``to_address``, else (for e-mail) to ``to_user``'s address.
+    - ``dedupe_key`` names the event (e.g. ``"invitation:<uuid>"``): a second call with the
+      same key makes nothing new and returns the first notification.
+    - ``do_not_contact=True`` (the caller knows the recipient must not be contacted): the
+      notification is recorded as cancelled and nothing is sent.
+
+    The row itself is the record of what was sent to whom, so no audit event is written;
+    the action that caused the message writes its own.
+    """
+    get_channel(channel)  # Refuse a switched-off channel now, not at send time.
+    address = to_address or (to_user.email if to_user is not None and channel == Notification.Channel.EMAIL else "")
+    if not address:
+        raise ValueError("A notification needs an address: give to_address, or to_user for e-mail.")
+    if not isinstance(context, dict):
+        raise TypeError("A notification's context must be a dict.")
+    if language is None:
+        language = getattr(to_user, "language", "") or settings.LANGUAGE_CODE
+
+    if dedupe_key is not None:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+
+    notification = Notification(
+        channel=channel,
+        recipient=to_user,
+        address=address,
+        template=template,
+        language=_offered_language(language),
+        context=_stored_context(context),
+        dedupe_key=dedupe_key,
+    )
+    if do_not_contact:
+        notification.status = Notification.Status.CANCELLED
+        notification.last_error = DO_NOT_CONTACT
+    try:
+        # A savepoint, so that losing a race on the dedupe key leaves the caller's
+        # transaction usable.
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
+        if existing is None:
+            raise
+        return existing
+
+    if notification.status == Notification.Status.PENDING:
+        # robust: the row is committed by then, so if enqueueing fails the message is not
+        # lost; send_pending_notifications picks it up.
+        transaction.on_commit(partial(send_notification.enqueue, notification.pk), robust=True)
+    return notification
+
+
+def _offered_language(code):
+    offered = {language for language, _name in settings.LANGUAGES}
+    code = (code or "").lower().replace("_", "-")
+    for candidate in (code, code.split("-")[0]):
+        if candidate in offered:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def _stored_context(context):
+    # Evaluated with no language active, lazy strings become their source text (the msgid),
+    # which the template translates into the recipient's language when it renders.
+    with translation.override(None):
+        return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
