@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("waymark.accounts.urls")),
+    path("", include("waymark.accounts.token_urls")),
     path("", include("waymark.audit.urls")),
     prefix_default_language=False,
 )
