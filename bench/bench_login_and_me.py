@@ -9,7 +9,6 @@ shows what token authentication and the API layer cost on every call.
 """
 
 import io
-import re
 
 from harness import Bench
 
@@ -31,13 +30,14 @@ def seed():
         user = User.objects.create_user("caseworker@bench.waymark", "bench-password-1234", name="Bench Caseworker")
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"roles": [Role.CASEWORKER]})
 
-    # Made the way an operator makes one, so the bench follows the documented interface.
-    output = io.StringIO()
-    call_command("create_api_token", user.email, "--organisation", organisation.slug, stdout=output)
-    found = re.search(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]+", output.getvalue())
-    if found is None:
-        raise SystemExit(f"create_api_token printed no token:\n{output.getvalue()}")
-    return found.group(0)
+    # Made the way an operator makes one: the command prints the token alone on standard
+    # output, and what it is for on standard error.
+    output, messages = io.StringIO(), io.StringIO()
+    call_command("create_api_token", user.email, "--organisation", organisation.slug, stdout=output, stderr=messages)
+    token = output.getvalue().strip()
+    if not token.startswith(TOKEN_PREFIX):
+        raise SystemExit(f"create_api_token printed no token:\n{output.getvalue()}{messages.getvalue()}")
+    return token
 
 
 def main():
