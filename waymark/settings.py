@@ -142,7 +142,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "waymark.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "waymark.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "waymark.accounts.forms.LoginForm",
+    "reauthenticate": "waymark.accounts.forms.ReauthenticateForm",
+    "reset_password": "waymark.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "waymark.accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -162,6 +167,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waymark"
 # Refuses to switch off the last authenticator of a user whose roles need MFA.
 MFA_ADAPTER = "waymark.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "waymark.accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "waymark.accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "waymark.accounts.forms.ActivateTotpForm",
+}
 
 # Staff sessions end after this many minutes without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)

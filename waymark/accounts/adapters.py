@@ -17,10 +17,16 @@ class AccountAdapter(DefaultAccountAdapter):
         "account_inactive": _("This account has been switched off. Ask your organisation's admin."),
         "too_many_login_attempts": _("Too many failed attempts to sign in. Wait a few minutes and try again."),
         "invalid_login": _("The e-mail address or password is not right. Check them and try again."),
+        "incorrect_password": _("The password is not right. Check it and try again."),
+        "password_mismatch": _("The two passwords are not the same"),
     }
 
     def is_open_for_signup(self, request):
         return False
+
+    def format_email_subject(self, subject):
+        # Our subjects already say "Waymark"; allauth would prefix the host name.
+        return str(subject)
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -31,6 +37,7 @@ class MFAAdapter(DefaultMFAAdapter):
         "cannot_delete_authenticator": _(
             "Your roles need two-factor authentication, so you cannot turn off your authenticator app."
         ),
+        "incorrect_code": _("The code is not right. Type the code your app shows now."),
     }
 
     def can_delete_authenticator(self, authenticator):

@@ -1,4 +1,10 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthMfaAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -142,3 +148,75 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
             self.add_error("password2", _("The two passwords are not the same"))
         return cleaned
+
+
+# allauth's sign-in, password and two-factor forms with Waymark's labels, so that every word
+# on those pages is in Waymark's catalogue (allauth's lacks several of our ten languages).
+
+
+def _code_widget():
+    return forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false", "autocapitalize": "off"}
+    )
+
+
+class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code")
+        self.fields["code"].help_text = _("The 6 digits from your authenticator app, or one of your recovery codes.")
+        self.fields["code"].widget = _code_widget()
+        self.fields["code"].error_messages["required"] = _("Enter the code from your authenticator app")
+
+
+class MfaReauthenticateForm(AllauthMfaReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code")
+        self.fields["code"].help_text = _("The 6 digits from your authenticator app, or one of your recovery codes.")
+        self.fields["code"].widget = _code_widget()
+        self.fields["code"].error_messages["required"] = _("Enter the code from your authenticator app")
+
+
+class ActivateTotpForm(AllauthActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from the app")
+        self.fields["code"].help_text = _("The 6 digits your authenticator app shows for Waymark.")
+        self.fields["code"].widget = _code_widget()
+        self.fields["code"].error_messages["required"] = _("Enter the code from your authenticator app")
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        self.fields["password"].error_messages["required"] = _("Enter your password")
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].help_text = _("The address you sign in with.")
+        self.fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+        self.fields["email"].error_messages.update(
+            required=_("Enter your e-mail address"),
+            invalid=_("Enter an e-mail address like name@example.org"),
+        )
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = _("New password")
+        self.fields["password1"].help_text = _(
+            "At least %(count)s characters, not only numbers, and not a password you use anywhere else."
+        ) % {"count": _minimum_password_length()}
+        self.fields["password1"].widget = forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        self.fields["password1"].error_messages["required"] = _("Choose a password")
+        self.fields["password2"].label = _("Type the new password again")
+        self.fields["password2"].widget = forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        self.fields["password2"].error_messages["required"] = _("Type the password again")
