@@ -93,13 +93,13 @@ def token_from_secret(secret):
     """
     if not secret:
         return None
-    token = (
-        ApiToken.objects.active()
-        .select_related("membership__user", "membership__organisation")
-        .filter(token_hash=hash_token(secret), membership__user__is_active=True)
-        .first()
-    )
-    if token is None:
+    try:
+        token = (
+            ApiToken.objects.active()
+            .select_related("membership__user", "membership__organisation")
+            .get(token_hash=hash_token(secret), membership__user__is_active=True)
+        )
+    except ApiToken.DoesNotExist:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
