@@ -58,10 +58,13 @@ class ApiError(Exception):
     as a (lazy) translation: it is rendered in the language of the request. The codes in use:
 
     - 400 ``refused``: a business rule says no (no consent, not eligible);
-    - 401 ``not_authenticated`` / ``invalid_token``; 403 ``read_only_token``;
     - 404 ``not_found``: does not exist *or* not allowed (raising Http404 does the same);
     - 409 ``conflict``: an illegal state transition or a conflicting replay;
     - 422 ``invalid``: malformed input, with the problems listed in ``errors``.
+
+    This module answers the rest itself: 401 ``not_authenticated`` / ``invalid_token``;
+    403 ``read_only_token``, ``csrf_failed``, ``mfa_required``; 405 ``method_not_allowed``;
+    500 ``server_error``.
     """
 
     def __init__(self, status, code, detail, *, errors=None, headers=None):
