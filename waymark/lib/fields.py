@@ -65,7 +65,8 @@ class EncryptedTextField(models.TextField):
             text = crypto.decrypt(value)
         except crypto.DecryptionError as error:
             # Name the column, so whoever reads the log knows which data (never which value).
-            raise crypto.DecryptionError(f"{self.model._meta.label}.{self.name}: {error}") from None
+            where = f"{self.model._meta.label}.{self.name}" if hasattr(self, "model") else "an expression"
+            raise crypto.DecryptionError(f"{where}: {error}") from None
         return self.from_plain_text(text)
 
     def get_lookup(self, lookup_name):

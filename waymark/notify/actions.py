@@ -39,7 +39,7 @@ def do_notify(
     - ``dedupe_key`` names the event (e.g. ``"invitation:<uuid>"``): a second call with the
       same key makes nothing new and returns the first notification.
     - ``do_not_contact=True`` (the caller knows the recipient must not be contacted): the
-      notification is recorded as cancelled and nothing is sent.
+      notification is recorded as cancelled, without its context, and nothing is sent.
 
     The row itself is the record of what was sent to whom, so no audit event is written;
     the action that caused the message writes its own.
@@ -70,6 +70,8 @@ def do_notify(
     if do_not_contact:
         notification.status = Notification.Status.CANCELLED
         notification.last_error = DO_NOT_CONTACT
+        # Nothing will be written from it, so it is not kept (minimum data).
+        notification.context = {}
     try:
         # A savepoint, so that losing a race on the dedupe key leaves the caller's
         # transaction usable.

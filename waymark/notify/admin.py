@@ -10,7 +10,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "template", "channel", "language", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "template", "language"]
-    list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     fields = [
         "uuid",

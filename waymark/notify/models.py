@@ -5,7 +5,7 @@ task after the creating transaction commits. Its status moves
 
     pending → sending → sent
     sending → pending (a failed attempt, to be retried) or → failed (after the last attempt)
-    pending → cancelled (the recipient must not be contacted)
+    cancelled (made for a recipient who must not be contacted; never sent)
 
 and the move from pending to sending is a conditional UPDATE, so only one worker ever sends a
 given message. The address and the template context are personal data and are encrypted.

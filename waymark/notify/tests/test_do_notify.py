@@ -68,6 +68,7 @@ class DoNotifyTests(BaseTestCase):
         notification.refresh_from_db()
         self.assertEqual(notification.status, Notification.Status.CANCELLED)
         self.assertEqual(notification.last_error, DO_NOT_CONTACT)
+        self.assertEqual(notification.context, {})
         # Even a task run by mistake sends nothing.
         self.assertEqual(send_notification.enqueue(notification.pk).return_value, SKIPPED)
         self.assertEqual(mail.outbox, [])
