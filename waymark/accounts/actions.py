@@ -15,6 +15,7 @@ from django.utils.translation import override
 
 from waymark.accounts.models import Invitation, Membership, Organisation, Role, User, ordered_roles
 from waymark.audit.events import record_event
+from waymark.notify.actions import do_notify
 
 
 def _lock_organisation(organisation):
@@ -52,11 +53,12 @@ def _clean_roles(roles):
 
 
 @transaction.atomic
-def do_invite_member(organisation, email, roles, *, acting_user):
+def do_invite_member(organisation, email, roles, *, acting_user, language=None):
     """Invite ``email`` to join ``organisation`` with ``roles`` and e-mail them a link.
 
-    Refuses an address that already belongs to a member, or that has an invitation whose
-    link still works.
+    The e-mail and the page it links to are in ``language`` (default: Waymark's default
+    language). Refuses an address that already belongs to a member, or that has an
+    invitation whose link still works.
     """
     _lock_organisation(organisation)
     email = email.strip().lower()
@@ -81,32 +83,28 @@ def do_invite_member(organisation, email, roles, *, acting_user):
         obj=invitation,
         details={"roles": roles},
     )
-    _send_invitation(invitation)
+    language = language or settings.LANGUAGE_CODE
+    do_notify(
+        template="invitation",
+        language=language,
+        to_address=invitation.email,
+        context={
+            "organisation_name": organisation.name,
+            "invited_by_name": acting_user.get_full_name(),
+            "accept_url": invitation_url(invitation, language),
+            # Lazy labels: the notification translates them into the e-mail's language.
+            "roles": invitation.role_labels(),
+        },
+        dedupe_key=f"invitation:{invitation.uuid}",
+    )
     return invitation
 
 
-def invitation_url(invitation):
-    """The absolute link for the invitation e-mail."""
-    # Without a language prefix: the page follows the reader's browser language.
-    with override(settings.LANGUAGE_CODE):
+def invitation_url(invitation, language=None):
+    """The absolute link for the invitation e-mail, opening the page in ``language``."""
+    with override(language or settings.LANGUAGE_CODE):
         path = reverse("accounts:accept_invitation", args=[invitation.link_token()])
     return settings.SITE_URL + path
-
-
-def _send_invitation(invitation):
-    from waymark.notify.actions import do_notify
-
-    do_notify(
-        "invitation",
-        email=invitation.email,
-        organisation=invitation.organisation,
-        context={
-            "organisation_name": invitation.organisation.name,
-            "invited_by_name": invitation.invited_by.get_full_name(),
-            "accept_url": invitation_url(invitation),
-            "roles": [str(label) for label in invitation.role_labels()],
-        },
-    )
 
 
 @transaction.atomic

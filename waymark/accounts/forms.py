@@ -6,7 +6,9 @@ from allauth.mfa.base.forms import AuthenticateForm as AllauthMfaAuthenticateFor
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.models import Membership, Role, User
@@ -35,6 +37,11 @@ class CheckboxGroup(forms.CheckboxSelectMultiple):
         return super().id_for_label(id_, index)
 
 
+def language_choices():
+    # Each language named in itself, so that people can find their own.
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
 def role_choices():
     return [(role.value, role.label) for role in Role]
 
@@ -57,6 +64,11 @@ class InviteMemberForm(forms.Form):
         widget=CheckboxGroup,
         help_text=_("Choose every role they need. Caseworkers and admins must use two-factor authentication."),
         error_messages={"required": _("Choose at least one role")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=language_choices,
+        help_text=_("The e-mail and the page it links to are written in this language."),
     )
 
 

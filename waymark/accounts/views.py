@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,16 +71,20 @@ def members(request):
 def invite_member(request):
     """Invite someone by e-mail to join the organisation with a set of roles."""
     acting = require_organisation_admin(request)
-    form = InviteMemberForm(request.POST or None)
+    form = InviteMemberForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_invite_member(
-                acting.organisation, form.cleaned_data["email"], form.cleaned_data["roles"], acting_user=request.user
+            invitation = actions.do_invite_member(
+                acting.organisation,
+                form.cleaned_data["email"],
+                form.cleaned_data["roles"],
+                acting_user=request.user,
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:
             form.add_error("roles" if error.code == "no_roles" else "email", error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:members")
     return render(request, "accounts/invite_member.html", {"form": form, "organisation": acting.organisation})
 
