@@ -5,7 +5,8 @@ from unittest import mock
 
 from django.core import mail
 from django.test import override_settings
-from django.utils.translation import gettext_lazy
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from waymark.notify.channels import EmailChannel
 from waymark.notify.models import Notification
@@ -34,37 +35,57 @@ def always_refused():
     return mock.patch.object(EmailChannel, "send", autospec=True, side_effect=error)
 
 
+def translated(language, text):
+    # Read from the catalogues rather than written out, so a catalogue update cannot break
+    # the test; test_it_writes_in_the_recipients_language checks they differ from English.
+    with translation.override(language):
+        return gettext(text)
+
+
+REQUIRED = "This field is required."
+INVALID_EMAIL = "Enter a valid email address."
+
+
 @override_settings(TEMPLATES=TEST_TEMPLATES)
 class LanguageTests(BaseTestCase):
     def test_it_writes_in_the_recipients_language(self):
+        languages = ("en", "fr", "ar", "uk")
         with self.captureOnCommitCallbacks(execute=True):
-            for language in ("en", "fr", "ar", "uk"):
+            for language in languages:
                 notify_invitation(template="language_check", language=language, to_address=f"{language}@example.org")
 
         sent = {message.to[0]: message for message in mail.outbox}
-        self.assertEqual(sent["en@example.org"].subject, "This field is required.")
-        self.assertEqual(sent["fr@example.org"].subject, "Ce champ est obligatoire.")
-        self.assertEqual(sent["ar@example.org"].subject, "هذا الحقل مطلوب.")
-        self.assertEqual(sent["uk@example.org"].subject, "Це поле обов'язкове.")
-        self.assertIn("fr: Saisissez une adresse de courriel valide.", sent["fr@example.org"].body)
-        self.assertEqual(sent["ar@example.org"].extra_headers["Content-Language"], "ar")
+        self.assertEqual(sent["en@example.org"].subject, REQUIRED)
+        self.assertEqual(len({sent[f"{language}@example.org"].subject for language in languages}), 4)
+        for language in languages:
+            with self.subTest(language=language):
+                message = sent[f"{language}@example.org"]
+                self.assertEqual(message.subject, translated(language, REQUIRED))
+                self.assertIn(f"{language}: {translated(language, INVALID_EMAIL)}", message.body)
+                self.assertEqual(message.extra_headers["Content-Language"], language)
 
     def test_it_leaves_the_senders_language_alone(self):
-        with self.settings(LANGUAGE_CODE="en"), self.captureOnCommitCallbacks(execute=True):
-            notify_invitation(template="language_check", language="fr")
-            self.assertEqual(str(gettext_lazy("This field is required.")), "This field is required.")
-        self.assertEqual(mail.outbox[0].subject, "Ce champ est obligatoire.")
+        with translation.override("ar"):
+            with self.captureOnCommitCallbacks(execute=True):
+                notify_invitation(template="language_check", language="fr")
+            # The task ran on leaving captureOnCommitCallbacks, and put the sender's
+            # language back when it was done.
+            self.assertEqual(len(mail.outbox), 1)
+            self.assertEqual(translation.get_language(), "ar")
+
+        self.assertEqual(mail.outbox[0].subject, translated("fr", REQUIRED))
 
     def test_it_translates_lazy_labels_in_the_context_into_the_recipients_language(self):
         # A lazy label (as a Role label is) is stored as its source text, whatever language
         # is active when the message is made, and translated when the message is written.
-        context = {**INVITATION_CONTEXT, "roles": [gettext_lazy("This field is required.")]}
-        with self.captureOnCommitCallbacks(execute=True):
+        context = {**INVITATION_CONTEXT, "roles": [gettext_lazy(REQUIRED)]}
+        with translation.override("uk"), self.captureOnCommitCallbacks(execute=True):
             notification = notify_invitation(language="fr", context=context)
 
         notification.refresh_from_db()
-        self.assertEqual(notification.context["roles"], ["This field is required."])
-        self.assertIn("- Ce champ est obligatoire.", mail.outbox[0].body)
+        self.assertEqual(notification.context["roles"], [REQUIRED])
+        self.assertIn(f"- {translated('fr', REQUIRED)}\n", mail.outbox[0].body)
+        self.assertNotEqual(translated("fr", REQUIRED), REQUIRED)
 
 
 class SendOnceTests(BaseTestCase):
