@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from waymark.accounts.models import Invitation, Membership, Role, User
 from waymark.audit.models import Event
-from waymark.testing import BaseTestCase, make_user
+from waymark.testing import PASSWORD, BaseTestCase, make_user
 
 NEW_PASSWORD = "a-long-and-unusual-password"
 
@@ -79,6 +79,19 @@ class AcceptInvitationTestCase(BaseTestCase):
         self.client.post(self.url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
         self.assertFalse(User.objects.get(email="newcomer@example.org").check_password(NEW_PASSWORD))
         self.assertFalse(Membership.objects.filter(user__email="newcomer@example.org").exists())
+
+    def test_it_brings_someone_with_an_account_back_to_the_invitation_after_signing_in(self):
+        self.hub_org.require_mfa_for_volunteers = False
+        self.hub_org.save()
+        self.invitation.roles = [Role.VOLUNTEER]
+        self.invitation.save()
+        user = make_user("newcomer@example.org")
+        response = self.client.post(
+            f"/accounts/login/?next={self.url}", {"login": "newcomer@example.org", "password": PASSWORD}
+        )
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+        self.client.post(self.url)
+        self.assertTrue(Membership.objects.filter(user=user, organisation=self.hub_org).exists())
 
     def test_it_lets_the_invited_user_join_once_signed_in(self):
         user = make_user("Newcomer@Example.org")
