@@ -17,8 +17,10 @@ Three ways to send the requests (the same for the trivial view and every case):
 
 - default: in-process with ``django.test.Client``, no network or server in the way;
 - ``--http``: over HTTP (urllib) to a threaded server the harness starts on 127.0.0.1;
-- ``--url http://host:port``: over HTTP to a server you started yourself with
-  ``DJANGO_SETTINGS_MODULE=bench.settings`` and the same ``BENCH_DATABASE_URL``.
+- ``--url http://host:port``: over HTTP to a server you started yourself, e.g. gunicorn as in
+  production. Start it with ``DJANGO_SETTINGS_MODULE=bench.settings``, ``DATABASE_URL`` set to
+  the ``BENCH_DATABASE_URL`` you give the script, and the script's other variables (DEBUG=0,
+  the keys, ALLOWED_HOSTS: see ``_production_like_environment``) exported for both.
 
 The database is a new temporary SQLite file unless ``BENCH_DATABASE_URL`` names one (for
 example a PostgreSQL database to measure on). Targets are reported, never enforced: a
@@ -81,8 +83,9 @@ def _production_like_environment(database_url):
     """
     from cryptography.fernet import Fernet
 
+    # Always the bench settings: they add the trivial view every run is compared with.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     defaults = {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
@@ -127,14 +130,6 @@ class Bench:
         # WhiteNoise warns that collectstatic has not been run; the bench needs no static files.
         warnings.filterwarnings("ignore", message="No directory at")
         django.setup()
-        # The manifest of hashed static names exists only after collectstatic; the bench
-        # times Python, not static files, so plain static URLs are enough.
-        from django.conf import settings
-
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
 
