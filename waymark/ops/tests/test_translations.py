@@ -25,14 +25,15 @@ REQUIRED_SOURCES = (
     "templates/403.html",
     "templates/404.html",
     "templates/500.html",
-    "templates/account/login.html",
+    "templates/account/",  # sign-in, password reset, re-authentication
+    "templates/mfa/",  # two-factor authentication
     "templates/forms/",
     "waymark/accounts/adapters.py",
     "waymark/settings.py",
 )
 
 # And these, named one by one because their files also hold strings of later pages: the login
-# form's labels and errors, allauth's sign-in errors, the organisation switcher's messages.
+# and two-factor forms' labels and errors, allauth's sign-in errors, the organisation switcher's messages.
 REQUIRED_MSGIDS = [
     "Sign in",
     "Sign out",
@@ -50,6 +51,8 @@ REQUIRED_MSGIDS = [
     "The e-mail address or password is not right. Check them and try again.",
     "This account has been switched off. Ask your organisation's admin.",
     "Too many failed attempts to sign in. Wait a few minutes and try again.",
+    "Enter the code from your authenticator app",
+    "The code is not right. Type the code your app shows now.",
     "Choose one of your organisations.",
     "You are now acting for %(organisation)s.",
     "Arabic",
