@@ -23,6 +23,8 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
         self.fields["password"].label = _("Password")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        # allauth puts a "Forgot your password?" link here; the page has its own below the form.
+        self.fields["password"].help_text = ""
         self.fields["login"].error_messages.update(
             required=_("Enter your e-mail address"),
             invalid=_("Enter an e-mail address like name@example.org"),
