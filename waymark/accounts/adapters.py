@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.access import user_needs_mfa
+from waymark.lib import crypto
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,6 +40,17 @@ class MFAAdapter(DefaultMFAAdapter):
         ),
         "incorrect_code": _("The code is not right. Type the code your app shows now."),
     }
+
+    # allauth keeps the TOTP secret and the recovery-code seed in Authenticator.data and passes
+    # them through these two methods. Encrypted under the field keys, a copy of the database
+    # alone is not enough to make second-factor codes; `rotate_field_keys` re-encrypts them.
+    def encrypt(self, text):
+        """``text`` encrypted under the first key of FIELD_ENCRYPTION_KEYS."""
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text):
+        """The plaintext; crypto.DecryptionError if no configured key opens it."""
+        return crypto.decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator):
         if authenticator.type == Authenticator.Type.RECOVERY_CODES:

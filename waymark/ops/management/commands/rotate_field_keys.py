@@ -8,10 +8,15 @@ It works on the stored ciphertext with plain SQL, column by column, in batches: 
 only replaced if it is still the one that was read, so a write made meanwhile by Waymark
 (already under the new key) is never overwritten. Values already under the first key are
 left alone, so running it again, or after an interruption, is safe and cheap.
+
+Two-factor secrets are not in a column of their own: allauth keeps them in the JSON ``data``
+of its Authenticator rows, encrypted by Waymark's MFA adapter, and they are rotated the same
+way, one JSON key at a time.
 """
 
 from collections import Counter
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, router, transaction
@@ -22,6 +27,15 @@ REENCRYPTED = "re-encrypted"
 CURRENT = "already under the first key"
 UNREADABLE = "could not be decrypted"
 CHANGED_MEANWHILE = "changed by someone meanwhile (kept as written)"
+
+# The key of allauth's Authenticator.data that holds a value encrypted by our MFA adapter, by
+# type. WebAuthn data holds public keys only, which allauth does not pass through the adapter.
+# (allauth also encrypts "migrated_codes", recovery codes imported from another two-factor
+# package; Waymark never imports any.)
+AUTHENTICATOR_SECRETS = {
+    Authenticator.Type.TOTP: "secret",
+    Authenticator.Type.RECOVERY_CODES: "seed",
+}
 
 
 def encrypted_fields():
@@ -38,6 +52,19 @@ def encrypted_fields():
         if fields:
             found.append((model, fields))
     return found
+
+
+def reencrypted(token, counts):
+    """``token`` under the first key, or None if it needs no change or cannot be read (counted)."""
+    try:
+        if crypto.is_under_current_key(token):
+            counts[CURRENT] += 1
+            return None
+        return crypto.reencrypt(token)
+    except crypto.DecryptionError:
+        # Left exactly as it is: an old key may be missing from the setting.
+        counts[UNREADABLE] += 1
+        return None
 
 
 def rotate_model(model, fields, *, batch_size, dry_run):
@@ -63,14 +90,8 @@ def rotate_model(model, fields, *, batch_size, dry_run):
                 for column, token in zip(columns, row[1:], strict=True):
                     if token is None or token == "":
                         continue
-                    try:
-                        if crypto.is_under_current_key(token):
-                            counts[CURRENT] += 1
-                            continue
-                        new_token = crypto.reencrypt(token)
-                    except crypto.DecryptionError:
-                        # Left exactly as it is: an old key may be missing from the setting.
-                        counts[UNREADABLE] += 1
+                    new_token = reencrypted(token, counts)
+                    if new_token is None:
                         continue
                     if not dry_run:
                         cursor.execute(
@@ -81,6 +102,38 @@ def rotate_model(model, fields, *, batch_size, dry_run):
                             counts[CHANGED_MEANWHILE] += 1
                             continue
                     counts[REENCRYPTED] += 1
+        if len(rows) < batch_size:
+            return counts
+        last_pk = rows[-1][0]
+
+
+def rotate_authenticators(*, batch_size, dry_run):
+    """Re-encrypt the two-factor secret in each Authenticator's ``data``; a Counter like
+    rotate_model's. The other keys of ``data`` (which recovery codes are used, …) are kept."""
+    alias = router.db_for_write(Authenticator)
+    authenticators = Authenticator.objects.using(alias).filter(type__in=AUTHENTICATOR_SECRETS).order_by("pk")
+    counts = Counter()
+    last_pk = None
+    while True:
+        batch = authenticators if last_pk is None else authenticators.filter(pk__gt=last_pk)
+        with transaction.atomic(using=alias):
+            rows = list(batch.values_list("pk", "type", "data")[:batch_size])
+            for pk, kind, data in rows:
+                secret_key = AUTHENTICATOR_SECRETS[kind]
+                token = data.get(secret_key)
+                if not token:
+                    continue
+                new_token = reencrypted(token, counts)
+                if new_token is None:
+                    continue
+                if not dry_run:
+                    # allauth saves the whole of ``data`` (marking a recovery code used, say), so
+                    # it is only replaced if no part of it changed since it was read.
+                    unchanged = Authenticator.objects.using(alias).filter(pk=pk, data=data)
+                    if not unchanged.update(data={**data, secret_key: new_token}):
+                        counts[CHANGED_MEANWHILE] += 1
+                        continue
+                counts[REENCRYPTED] += 1
         if len(rows) < batch_size:
             return counts
         last_pk = rows[-1][0]
@@ -100,13 +153,10 @@ class Command(BaseCommand):
         for model, fields in encrypted_fields():
             counts = rotate_model(model, fields, batch_size=batch_size, dry_run=dry_run)
             unreadable += counts[UNREADABLE]
-            changed = f"{counts[REENCRYPTED]} {'would be re-encrypted' if dry_run else REENCRYPTED}"
-            line = f"{model._meta.label} ({', '.join(field.name for field in fields)}): {changed}, "
-            line += f"{counts[CURRENT]} {CURRENT}"
-            for rare in (CHANGED_MEANWHILE, UNREADABLE):
-                if counts[rare]:
-                    line += f", {counts[rare]} {rare}"
-            self.stdout.write(line + ".")
+            self.report(f"{model._meta.label} ({', '.join(field.name for field in fields)})", counts, dry_run)
+        counts = rotate_authenticators(batch_size=batch_size, dry_run=dry_run)
+        unreadable += counts[UNREADABLE]
+        self.report(f"{Authenticator._meta.label} (TOTP secret, recovery-code seed)", counts, dry_run)
         if unreadable:
             raise CommandError(
                 f"{unreadable} values could not be decrypted with any key in FIELD_ENCRYPTION_KEYS and were "
@@ -114,3 +164,12 @@ class Command(BaseCommand):
             )
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
+
+    def report(self, what, counts, dry_run):
+        """One line: what was (or would be) re-encrypted, and anything unusual."""
+        changed = f"{counts[REENCRYPTED]} {'would be re-encrypted' if dry_run else REENCRYPTED}"
+        line = f"{what}: {changed}, {counts[CURRENT]} {CURRENT}"
+        for rare in (CHANGED_MEANWHILE, UNREADABLE):
+            if counts[rare]:
+                line += f", {counts[rare]} {rare}"
+        self.stdout.write(line + ".")
