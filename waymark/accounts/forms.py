@@ -174,31 +174,31 @@ def _code_widget():
     )
 
 
-class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
+class CodeFieldMixin:
+    """allauth's two-factor forms with Waymark's words for their one "code" field."""
+
+    code_label = _("Code")
+    code_help_text = _("The 6 digits from your authenticator app, or one of your recovery codes.")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].label = _("Code")
-        self.fields["code"].help_text = _("The 6 digits from your authenticator app, or one of your recovery codes.")
+        self.fields["code"].label = self.code_label
+        self.fields["code"].help_text = self.code_help_text
         self.fields["code"].widget = _code_widget()
         self.fields["code"].error_messages["required"] = _("Enter the code from your authenticator app")
 
 
-class MfaReauthenticateForm(AllauthMfaReauthenticateForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"].label = _("Code")
-        self.fields["code"].help_text = _("The 6 digits from your authenticator app, or one of your recovery codes.")
-        self.fields["code"].widget = _code_widget()
-        self.fields["code"].error_messages["required"] = _("Enter the code from your authenticator app")
+class MfaAuthenticateForm(CodeFieldMixin, AllauthMfaAuthenticateForm):
+    pass
 
 
-class ActivateTotpForm(AllauthActivateTOTPForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"].label = _("Code from the app")
-        self.fields["code"].help_text = _("The 6 digits your authenticator app shows for Waymark.")
-        self.fields["code"].widget = _code_widget()
-        self.fields["code"].error_messages["required"] = _("Enter the code from your authenticator app")
+class MfaReauthenticateForm(CodeFieldMixin, AllauthMfaReauthenticateForm):
+    pass
+
+
+class ActivateTotpForm(CodeFieldMixin, AllauthActivateTOTPForm):
+    code_label = _("Code from the app")
+    code_help_text = _("The 6 digits your authenticator app shows for Waymark.")
 
 
 class ReauthenticateForm(AllauthReauthenticateForm):
