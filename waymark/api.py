@@ -21,7 +21,6 @@ import functools
 import inspect
 import logging
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import PermissionDenied
@@ -35,8 +34,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from waymark.accounts.access import user_needs_mfa
-from waymark.accounts.middleware import MFA_OK_SESSION_KEY
+from waymark.accounts.middleware import mfa_still_to_set_up
 from waymark.accounts.tokens import token_from_secret
 
 logger = logging.getLogger(__name__)
@@ -153,7 +151,9 @@ class SessionAuth(APIKeyCookie):
         # it is not signed in rather than that its CSRF token is missing.
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise ApiError(403, "csrf_failed", _("The CSRF check failed. Reload the page and try again."))
-        if must_set_up_mfa(request):
+        # RequireMfaMiddleware leaves /api/ alone (it answers with a redirect to a page);
+        # the API refuses instead.
+        if mfa_still_to_set_up(request):
             raise ApiError(
                 403, "mfa_required", _("Set up two-factor authentication before using Waymark with your roles.")
             )
@@ -162,19 +162,6 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request, key):  # pragma: no cover - __call__ does the work
         raise NotImplementedError
-
-
-def must_set_up_mfa(request):
-    """True if the session's user holds a role that needs MFA and has not set it up.
-
-    RequireMfaMiddleware sends such users to set it up, but leaves /api/ alone (it answers
-    with a redirect to a page); here the API refuses instead.
-    """
-    if request.session.get(MFA_OK_SESSION_KEY):
-        return False
-    if not user_needs_mfa(request.user, request.memberships):
-        return False
-    return not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
 
 
 # Errors

@@ -14,6 +14,21 @@ from waymark.accounts.access import (
 MFA_OK_SESSION_KEY = "mfa_set_up"
 
 
+def mfa_still_to_set_up(request):
+    """True if the signed-in user holds a role that needs MFA and has no authenticator app yet.
+
+    The answer "set up" is remembered in the session, so the query runs once per session.
+    """
+    if request.session.get(MFA_OK_SESSION_KEY):
+        return False
+    if not user_needs_mfa(request.user, request.memberships):
+        return False
+    if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+        request.session[MFA_OK_SESSION_KEY] = True
+        return False
+    return True
+
+
 class ActingOrganisationMiddleware:
     """Sets ``request.memberships`` and ``request.membership`` (the one acted for, or None)."""
 
@@ -55,17 +70,11 @@ class RequireMfaMiddleware:
         return None
 
     def must_set_up_mfa(self, request, view_func):
-        user = request.user
-        if not user.is_authenticated or request.session.get(MFA_OK_SESSION_KEY):
+        if not request.user.is_authenticated:
             return False
         if request.path_info.startswith(MFA_FREE_PREFIXES) or _is_mfa_free_view(view_func):
             return False
-        if not user_needs_mfa(user, request.memberships):
-            return False
-        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            request.session[MFA_OK_SESSION_KEY] = True
-            return False
-        return True
+        return mfa_still_to_set_up(request)
 
 
 def mfa_not_required(view_func):
