@@ -65,6 +65,29 @@ class ListTests(TestCase):
         self.assertEqual(JobRun.objects.count(), 0)
 
 
+def wait_without_hanging(looks_before_ctrl_c=None):
+    """A stand-in for the loop's pause between looks: a test fails, never hangs, if the loop goes on.
+
+    It records each pause; with ``looks_before_ctrl_c`` it acts as Ctrl-C at that pause.
+    """
+    looks = []
+
+    def wait(event, timeout):
+        looks.append(timeout)
+        if event.is_set():
+            return True
+        if looks_before_ctrl_c is not None:
+            if len(looks) >= looks_before_ctrl_c:
+                raise KeyboardInterrupt
+            return False
+        raise AssertionError("The scheduler went on waiting for the next tick.")
+
+    return looks, mock.patch("threading.Event.wait", wait)
+
+
+# The loop closes stale connections between ticks; in a test that would close the connection
+# holding the test's transaction, so it is left alone here.
+@mock.patch("waymark.ops.management.commands.run_schedule.close_old_connections", mock.Mock())
 @override_settings(PERIODIC_JOBS={"clearsessions": timedelta(hours=1)})
 class LoopTests(TestCase):
     def test_it_lets_the_running_job_finish_on_sigterm_then_stops(self):
@@ -72,34 +95,30 @@ class LoopTests(TestCase):
             os.kill(os.getpid(), signal.SIGTERM)
             call_command(name, **streams)
 
-        with mock.patch("waymark.ops.schedule.call_command", side_effect=job_during_which_sigterm_arrives):
+        looks, no_hanging = wait_without_hanging()
+        with no_hanging, mock.patch("waymark.ops.schedule.call_command", side_effect=job_during_which_sigterm_arrives):
             out, _ = run_schedule("--tick", "3600")
 
         self.assertIn("clearsessions: ok", out)
         self.assertTrue(out.rstrip().endswith("Scheduler stopped."))
         self.assertTrue(JobRun.objects.get(job="clearsessions").succeeded)
+        self.assertEqual(looks, [3600.0])
         # The previous SIGTERM handler is back, so the test process still dies on SIGTERM.
         self.assertEqual(signal.getsignal(signal.SIGTERM), signal.SIG_DFL)
 
     def test_it_stops_cleanly_on_ctrl_c(self):
-        with mock.patch("waymark.ops.schedule.call_command", side_effect=KeyboardInterrupt):
+        looks, no_hanging = wait_without_hanging()
+        with no_hanging, mock.patch("waymark.ops.schedule.call_command", side_effect=KeyboardInterrupt):
             out, _ = run_schedule()
         self.assertTrue(out.rstrip().endswith("Scheduler stopped."))
         self.assertIn("Interrupted", JobRun.objects.get(job="clearsessions").output)
+        self.assertEqual(looks, [])
 
     def test_it_carries_on_when_a_job_fails(self):
-        # The loop's only way out is a signal: here the second look for due jobs sends one.
-        looks = []
-
-        def wait(self, timeout):
-            looks.append(timeout)
-            if len(looks) == 2:
-                raise KeyboardInterrupt
-            return False
-
+        looks, ctrl_c_at_second_pause = wait_without_hanging(looks_before_ctrl_c=2)
         with (
+            ctrl_c_at_second_pause,
             mock.patch("waymark.ops.schedule.call_command", side_effect=RuntimeError("boom")),
-            mock.patch("threading.Event.wait", wait),
         ):
             out, err = run_schedule("--tick", "1")
 
