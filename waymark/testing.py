@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from waymark.accounts.models import Membership, Network, Organisation, PlatformRole, Role, User
 from waymark.places.models import Area
 
-PASSWORD = "test-password-1234"
+PASSWORD = "test-password-1234"  # noqa: S105 - the test users' password, not a secret
 
 
 def make_area(name="Bolton", **fields):
