@@ -68,7 +68,7 @@ requirements: venv ## Regenerate the pinned requirements.txt and requirements-de
 
 messages: venv ## Update the translation catalogues in locale/ (every language but English, the source), compile them
 	$(PYTHON) manage.py makemessages $(foreach language,$(TRANSLATED),--locale $(language)) \
-		--ignore '$(VENV)/*' --ignore 'staticfiles/*' --ignore 'bench/*'
+		--ignore '$(VENV)/*' --ignore 'staticfiles/*' --ignore 'bench/*' --ignore '*/tests/*'
 	$(PYTHON) manage.py compilemessages --ignore '$(VENV)/*'
 
 clean: ## Delete .venv, caches, collected static files and test output (keeps db.sqlite3, your local data)
