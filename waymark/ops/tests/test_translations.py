@@ -99,7 +99,10 @@ def read_catalogue(language):
             else:
                 keyword, quoted = line.split(" ", 1)
                 entry[keyword] = ast.literal_eval(quoted)
-        entries.append(entry)
+        # Obsolete entries ("#~ msgid …", kept by makemessages without --no-obsolete) are
+        # all comment lines: nothing is served from them.
+        if "msgid" in entry:
+            entries.append(entry)
     return entries
 
 
