@@ -10,6 +10,9 @@ from waymark.ops.checks import check_periodic_jobs
 
 
 class PeriodicJobsCheckTests(SimpleTestCase):
+    # `manage.py check` asks the database what it supports (for JSON fields); it writes nothing.
+    databases = {"default"}
+
     @override_settings(PERIODIC_JOBS={"clearsessions": timedelta(days=1), "no_such_command": timedelta(hours=1)})
     def test_it_reports_a_job_naming_an_unknown_command(self):
         errors = check_periodic_jobs()
