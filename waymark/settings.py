@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from waymark.lib.env import env_bool, env_int, env_list, env_secret, env_str
-from waymark.lib.mail import email_settings_from_url
+from waymark.lib.mail import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,7 +226,7 @@ STORAGES = {
 # E-mail: EMAIL_URL like smtp://user:password@host:587?tls=1, or console:// (the default in
 # development).
 EMAIL_URL = env_secret("EMAIL_URL", dev_default="console://" if DEBUG else None)
-vars().update(email_settings_from_url(EMAIL_URL))
+MAILERS = {"default": mailer_from_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Waymark <waymark@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
