@@ -55,9 +55,9 @@ class BaseTestCase(TestCase):
         cls.bolton = make_area("Bolton")
         cls.salford = make_area("Salford")
         cls.network = make_network("Greater Manchester", [cls.bolton, cls.salford])
-        cls.hub_org = make_organisation("Bolton Welcome Project")
-        cls.partner_org = make_organisation("Northern Immigration Advice", kind=Organisation.Kind.LEGAL_PRACTICE)
-        cls.other_org = make_organisation("Salford Sanctuary")
+        cls.hub_org = make_organisation("Croal Valley Welcome Project")
+        cls.partner_org = make_organisation("Medlock Immigration Advice Centre", kind=Organisation.Kind.LEGAL_PRACTICE)
+        cls.other_org = make_organisation("Kersal Moor Welcome Centre")
         cls.council_org = make_organisation("Bolton Council", kind=Organisation.Kind.LOCAL_AUTHORITY)
         for org in (cls.hub_org, cls.partner_org, cls.other_org, cls.council_org):
             org.networks.add(cls.network)

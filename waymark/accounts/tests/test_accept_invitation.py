@@ -23,7 +23,7 @@ class AcceptInvitationTestCase(BaseTestCase):
 
     def test_it_shows_a_newcomer_who_invited_them_and_asks_for_a_password(self):
         response = self.client.get(self.url)
-        self.assertContains(response, "Join Bolton Welcome Project on Waymark")
+        self.assertContains(response, "Join Croal Valley Welcome Project on Waymark")
         self.assertContains(response, "coordinator@example.org has invited you as: Volunteer, Caseworker.")
         self.assertContains(response, "You will sign in with newcomer@example.org.")
         self.assertContains(response, '<label for="id_password1">')
@@ -103,7 +103,7 @@ class AcceptInvitationTestCase(BaseTestCase):
         membership = Membership.objects.get(user=user, organisation=self.hub_org)
         self.assertEqual(membership.roles, ["volunteer", "caseworker"])
         # They now act for the organisation they joined.
-        self.assertContains(self.client.get("/"), "You are signed in for Bolton Welcome Project.")
+        self.assertContains(self.client.get("/"), "You are signed in for Croal Valley Welcome Project.")
 
     def test_it_lets_someone_who_needs_mfa_accept_before_setting_it_up(self):
         self.invitation.email = "outsider@example.org"

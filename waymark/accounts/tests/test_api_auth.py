@@ -31,8 +31,8 @@ class BearerTokenTests(BaseTestCase):
             response.json(),
             {
                 "user": "caseworker@example.org",
-                "organisation": "bolton-welcome-project",
-                "memberships": ["bolton-welcome-project"],
+                "organisation": "croal-valley-welcome-project",
+                "memberships": ["croal-valley-welcome-project"],
                 "token": self.token.prefix,
             },
         )
@@ -46,11 +46,13 @@ class BearerTokenTests(BaseTestCase):
         session = self.client.session
         session["acting_membership"] = str(partner_membership.uuid)
         session.save()
-        self.assertEqual(self.client.get("/api/v1/probe/whoami").json()["organisation"], "northern-immigration-advice")
+        self.assertEqual(
+            self.client.get("/api/v1/probe/whoami").json()["organisation"], "medlock-immigration-advice-centre"
+        )
 
         response = self.client.get("/api/v1/probe/whoami", headers=bearer(self.secret))
-        self.assertEqual(response.json()["organisation"], "bolton-welcome-project")
-        self.assertEqual(response.json()["memberships"], ["bolton-welcome-project"])
+        self.assertEqual(response.json()["organisation"], "croal-valley-welcome-project")
+        self.assertEqual(response.json()["memberships"], ["croal-valley-welcome-project"])
 
     def assert_invalid_token(self, response):
         self.assertEqual(response.status_code, 401)
@@ -155,8 +157,8 @@ class SessionTests(BaseTestCase):
             response.json(),
             {
                 "user": "coordinator@example.org",
-                "organisation": "bolton-welcome-project",
-                "memberships": ["bolton-welcome-project"],
+                "organisation": "croal-valley-welcome-project",
+                "memberships": ["croal-valley-welcome-project"],
                 "token": None,
             },
         )

@@ -22,8 +22,8 @@ class MeTests(BaseTestCase):
                 "user": {"id": str(self.coordinator.uuid), "email": "coordinator@example.org", "name": ""},
                 "organisation": {
                     "id": str(self.hub_org.uuid),
-                    "name": "Bolton Welcome Project",
-                    "slug": "bolton-welcome-project",
+                    "name": "Croal Valley Welcome Project",
+                    "slug": "croal-valley-welcome-project",
                 },
                 "roles": ["coordinator", "safeguarding_lead", "organisation_admin"],
                 "platform_roles": [],
@@ -34,13 +34,13 @@ class MeTests(BaseTestCase):
     def test_it_gives_the_organisation_chosen_in_the_header(self):
         second = Membership.objects.create(user=self.caseworker, organisation=self.other_org, roles=[Role.VOLUNTEER])
         self.login(self.caseworker)
-        self.assertEqual(self.client.get("/api/v1/me").json()["organisation"]["slug"], "bolton-welcome-project")
+        self.assertEqual(self.client.get("/api/v1/me").json()["organisation"]["slug"], "croal-valley-welcome-project")
 
         session = self.client.session
         session["acting_membership"] = str(second.uuid)
         session.save()
         body = self.client.get("/api/v1/me").json()
-        self.assertEqual(body["organisation"]["slug"], "salford-sanctuary")
+        self.assertEqual(body["organisation"]["slug"], "kersal-moor-welcome-centre")
         self.assertEqual(body["roles"], ["volunteer"])
 
     def test_it_describes_a_token_by_its_own_membership(self):
@@ -49,7 +49,7 @@ class MeTests(BaseTestCase):
         _token, secret = create_api_token(membership, acting_user=self.partner)
         body = self.client.get("/api/v1/me", headers=bearer(secret)).json()
         self.assertEqual(body["user"]["email"], "partner@example.org")
-        self.assertEqual(body["organisation"]["slug"], "northern-immigration-advice")
+        self.assertEqual(body["organisation"]["slug"], "medlock-immigration-advice-centre")
         self.assertEqual(body["roles"], ["caseworker"])
 
     def test_a_read_only_token_may_ask(self):

@@ -11,7 +11,7 @@ class HomeTestCase(BaseTestCase):
     def test_it_shows_an_organisation_admin_their_organisation_and_admin_pages(self):
         self.login(self.coordinator)
         response = self.client.get("/")
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
         self.assertContains(response, "Your roles: Coordinator, Safeguarding lead, Organisation admin.")
         self.assertContains(response, 'href="/organisation/members/"')
         self.assertContains(response, 'href="/organisation/audit/"')
@@ -28,8 +28,8 @@ class HomeTestCase(BaseTestCase):
     def test_it_shows_an_outsider_their_own_organisation(self):
         self.login(self.outsider)
         response = self.client.get("/")
-        self.assertContains(response, "You are signed in for Salford Sanctuary.")
-        self.assertNotContains(response, "Bolton Welcome Project")
+        self.assertContains(response, "You are signed in for Kersal Moor Welcome Centre.")
+        self.assertNotContains(response, "Croal Valley Welcome Project")
         self.assertNotContains(response, 'href="/organisation/members/"')
 
     def test_it_shows_an_administrator_every_audit_event_and_the_admin_site(self):

@@ -24,7 +24,7 @@ class InviteMemberTestCase(BaseTestCase):
     def test_it_shows_the_form_with_roles_and_languages(self):
         self.login(self.coordinator)
         response = self.client.get(URL)
-        self.assertContains(response, "Invite a member to Bolton Welcome Project")
+        self.assertContains(response, "Invite a member to Croal Valley Welcome Project")
         self.assertContains(response, "<legend>Roles:</legend>", html=True)
         self.assertContains(response, 'value="organisation_admin"')
         self.assertContains(response, '<option value="fa">فارسی</option>', html=True)
@@ -49,13 +49,13 @@ class InviteMemberTestCase(BaseTestCase):
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["newcomer@example.org"])
-        self.assertIn("Bolton Welcome Project", message.subject)
-        self.assertIn("coordinator@example.org has invited you to join Bolton Welcome Project", message.body)
+        self.assertIn("Croal Valley Welcome Project", message.subject)
+        self.assertIn("coordinator@example.org has invited you to join Croal Valley Welcome Project", message.body)
         self.assertIn("- Caseworker", message.body)
         link = self.accept_link(message)
         self.client.logout()
         response = self.client.get(link.split("8000", 1)[1])
-        self.assertContains(response, "Join Bolton Welcome Project on Waymark")
+        self.assertContains(response, "Join Croal Valley Welcome Project on Waymark")
 
     def test_it_writes_the_e_mail_and_link_in_the_chosen_language(self):
         self.login(self.coordinator)

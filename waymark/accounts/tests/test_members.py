@@ -11,7 +11,7 @@ class MembersTestCase(BaseTestCase):
     def test_it_lists_members_with_their_roles(self):
         self.login(self.coordinator)
         response = self.client.get(URL)
-        self.assertContains(response, "Members of Bolton Welcome Project")
+        self.assertContains(response, "Members of Croal Valley Welcome Project")
         self.assertContains(response, "caseworker@example.org")
         self.assertContains(response, "volunteer@example.org")
         self.assertContains(response, "Coordinator, Safeguarding lead, Organisation admin")

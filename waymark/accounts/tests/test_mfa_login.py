@@ -39,7 +39,7 @@ class MfaLoginTestCase(BaseTestCase):
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.caseworker.pk)
         # Through to the pages, with no detour to set up two-factor authentication.
         response = self.client.get("/")
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
 
     def test_it_refuses_a_wrong_code_with_the_error_summary(self):
         self.sign_in_with_password()

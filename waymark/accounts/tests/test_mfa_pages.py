@@ -85,7 +85,7 @@ class MfaPagesTestCase(BaseTestCase):
         self.assert_in_layout_and_csp_safe(response)
 
         response = self.client.get("/")
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
 
     def test_it_shows_the_overview_with_totp_set_up(self):
         set_up_totp(self.caseworker, recovery_codes=True)

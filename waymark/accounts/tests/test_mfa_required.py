@@ -41,7 +41,7 @@ class RequireMfaTestCase(BaseTestCase):
         self.hub_org.require_mfa_for_volunteers = False
         self.hub_org.save()
         response = self.assert_let_through(self.volunteer)
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
 
     def test_it_still_requires_it_of_a_caseworker_when_volunteers_are_exempt(self):
         self.hub_org.require_mfa_for_volunteers = False
@@ -77,7 +77,7 @@ class RequireMfaTestCase(BaseTestCase):
     def test_it_lets_a_user_through_once_totp_is_set_up(self):
         set_up_totp(self.caseworker)
         response = self.assert_let_through(self.caseworker)
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
 
     def test_it_keeps_the_two_factor_pages_and_sign_out_open(self):
         self.client.force_login(self.caseworker)

@@ -75,7 +75,7 @@ class MfaSecretsEncryptedTestCase(BaseTestCase):
         self.sign_in_with_a_code_from_the_app()
 
         response = self.client.get("/")
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
 
     def test_it_signs_in_with_a_recovery_code_once(self):
         codes = recovery_codes_of(self.caseworker)

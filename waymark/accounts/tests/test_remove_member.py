@@ -11,7 +11,7 @@ class RemoveMemberTestCase(BaseTestCase):
     def test_it_asks_before_removing(self):
         self.login(self.coordinator)
         response = self.client.get(self.url)
-        self.assertContains(response, "Remove caseworker@example.org from Bolton Welcome Project?")
+        self.assertContains(response, "Remove caseworker@example.org from Croal Valley Welcome Project?")
         self.assertTrue(Membership.objects.filter(pk=self.membership.pk).exists())
 
     def test_it_removes_the_member_but_keeps_their_account(self):
@@ -38,7 +38,7 @@ class RemoveMemberTestCase(BaseTestCase):
         self.login(self.caseworker)
         response = self.client.get("/")
         self.assertNotContains(response, "Acting for")
-        self.assertNotContains(response, "Bolton Welcome Project")
+        self.assertNotContains(response, "Croal Valley Welcome Project")
 
     def test_it_keeps_the_last_organisation_admin(self):
         self.login(self.coordinator)

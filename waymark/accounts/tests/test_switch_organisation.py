@@ -14,22 +14,24 @@ class SwitchOrganisationTestCase(BaseTestCase):
     def test_it_shows_the_organisation_acted_for_in_the_header(self):
         self.login(self.caseworker)
         response = self.client.get("/")
-        self.assertContains(response, "Acting for <strong>Bolton Welcome Project</strong>", html=False)
+        self.assertContains(response, "Acting for <strong>Croal Valley Welcome Project</strong>", html=False)
 
     def test_it_offers_a_choice_to_members_of_several_organisations(self):
         self.login(self.coordinator)
         response = self.client.get("/")
         self.assertContains(response, '<label for="acting-organisation">Acting for</label>', html=True)
-        self.assertContains(response, f'<option value="{self.partner_membership.uuid}">Northern Immigration Advice')
+        self.assertContains(
+            response, f'<option value="{self.partner_membership.uuid}">Medlock Immigration Advice Centre'
+        )
 
     def test_it_switches_the_organisation_acted_for(self):
         self.login(self.coordinator)
         response = self.client.post(URL, {"membership": str(self.partner_membership.uuid), "next": "/"})
         self.assertRedirects(response, "/", fetch_redirect_response=False)
         response = self.client.get("/")
-        self.assertContains(response, "You are signed in for Northern Immigration Advice.")
+        self.assertContains(response, "You are signed in for Medlock Immigration Advice Centre.")
         self.assertContains(
-            response, f'<option value="{self.partner_membership.uuid}" selected>Northern Immigration Advice'
+            response, f'<option value="{self.partner_membership.uuid}" selected>Medlock Immigration Advice Centre'
         )
 
     def test_it_gives_only_the_roles_of_the_organisation_acted_for(self):
@@ -44,8 +46,8 @@ class SwitchOrganisationTestCase(BaseTestCase):
         outsider_membership = Membership.objects.get(user=self.outsider)
         response = self.client.post(URL, {"membership": str(outsider_membership.uuid), "next": "/"}, follow=True)
         self.assertContains(response, "Choose one of your organisations.")
-        self.assertContains(response, "You are signed in for Bolton Welcome Project.")
-        self.assertNotContains(response, "Salford Sanctuary")
+        self.assertContains(response, "You are signed in for Croal Valley Welcome Project.")
+        self.assertNotContains(response, "Kersal Moor Welcome Centre")
 
     def test_it_returns_to_the_page_the_user_was_on(self):
         self.login(self.coordinator)

@@ -25,7 +25,7 @@ class CreateApiTokenCommandTests(BaseTestCase):
         self.assertFalse(token.read_only)
         stored = [str(value) for value in ApiToken.objects.values().get().values()]
         self.assertNotIn(secret, stored)
-        self.assertIn("Bolton Welcome Project", message)
+        self.assertIn("Croal Valley Welcome Project", message)
         self.assertIn("will not be shown again", message)
         self.assertNotIn(secret, message)
 
@@ -58,20 +58,20 @@ class CreateApiTokenCommandTests(BaseTestCase):
         Membership.objects.create(user=self.caseworker, organisation=self.partner_org, roles=[Role.VOLUNTEER])
         with self.assertRaisesMessage(CommandError, "choose one with --organisation") as raised:
             self.run_command("caseworker@example.org")
-        self.assertIn("bolton-welcome-project, northern-immigration-advice", str(raised.exception))
+        self.assertIn("croal-valley-welcome-project, medlock-immigration-advice-centre", str(raised.exception))
         self.assertFalse(ApiToken.objects.exists())
 
     def test_it_binds_the_token_to_the_organisation_named(self):
         second = Membership.objects.create(user=self.caseworker, organisation=self.partner_org, roles=[Role.VOLUNTEER])
-        self.run_command("caseworker@example.org", "--organisation", "northern-immigration-advice")
+        self.run_command("caseworker@example.org", "--organisation", "medlock-immigration-advice-centre")
         self.assertEqual(ApiToken.objects.get().membership, second)
 
     def test_it_refuses_an_organisation_the_user_is_not_a_member_of(self):
         with self.assertRaisesMessage(
-            CommandError, "not a member of an organisation with the slug 'salford-sanctuary'"
+            CommandError, "not a member of an organisation with the slug 'kersal-moor-welcome-centre'"
         ):
-            self.run_command("caseworker@example.org", "--organisation", "salford-sanctuary")
-        with self.assertRaisesMessage(CommandError, "Their organisations: bolton-welcome-project."):
+            self.run_command("caseworker@example.org", "--organisation", "kersal-moor-welcome-centre")
+        with self.assertRaisesMessage(CommandError, "Their organisations: croal-valley-welcome-project."):
             self.run_command("caseworker@example.org", "--organisation", "no-such-organisation")
         self.assertFalse(ApiToken.objects.exists())
 

@@ -17,7 +17,7 @@ class TokenListTests(BaseTestCase):
         response = self.client.get("/account/tokens/")
         self.assertContains(response, "Case tablet")
         self.assertContains(response, f"{self.token.prefix}…")
-        self.assertContains(response, "Bolton Welcome Project")
+        self.assertContains(response, "Croal Valley Welcome Project")
         self.assertContains(response, "Read and change")
         self.assertContains(response, "Never")
         self.assertContains(response, f"/account/tokens/{self.token.uuid}/revoke/")
@@ -56,9 +56,9 @@ class TokenCreateTests(BaseTestCase):
         Membership.objects.create(user=self.caseworker, organisation=self.partner_org, roles=[Role.VOLUNTEER])
         self.login(self.caseworker)
         response = self.client.get("/account/tokens/new/")
-        self.assertContains(response, "Bolton Welcome Project")
-        self.assertContains(response, "Northern Immigration Advice")
-        self.assertNotContains(response, "Salford Sanctuary")
+        self.assertContains(response, "Croal Valley Welcome Project")
+        self.assertContains(response, "Medlock Immigration Advice Centre")
+        self.assertNotContains(response, "Kersal Moor Welcome Centre")
 
     def test_it_makes_a_token_and_shows_it_once(self):
         membership = Membership.objects.get(user=self.caseworker)

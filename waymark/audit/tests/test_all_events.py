@@ -19,14 +19,16 @@ class AllEventsTestCase(BaseTestCase):
         self.assertEqual(
             list(response.context["page"].object_list), [self.platform_event, self.other_event, self.hub_event]
         )
-        self.assertContains(response, "<td>Salford Sanctuary</td>", html=True)
-        self.assertContains(response, "<td>Bolton Welcome Project</td>", html=True)
+        self.assertContains(response, "<td>Kersal Moor Welcome Centre</td>", html=True)
+        self.assertContains(response, "<td>Croal Valley Welcome Project</td>", html=True)
 
     def test_it_filters_by_organisation(self):
         self.login(self.admin)
         response = self.client.get(URL, {"organisation": str(self.other_org.uuid)})
         self.assertEqual(list(response.context["page"].object_list), [self.other_event])
-        self.assertContains(response, f'<option value="{self.other_org.uuid}" selected>Salford Sanctuary</option>')
+        self.assertContains(
+            response, f'<option value="{self.other_org.uuid}" selected>Kersal Moor Welcome Centre</option>'
+        )
 
     def test_it_filters_by_action(self):
         self.login(self.admin)

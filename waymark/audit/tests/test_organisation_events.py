@@ -23,7 +23,7 @@ class OrganisationEventsTestCase(BaseTestCase):
     def test_it_shows_the_organisations_events_newest_first(self):
         self.login(self.coordinator)
         response = self.client.get(URL)
-        self.assertContains(response, "Audit trail of Bolton Welcome Project")
+        self.assertContains(response, "Audit trail of Croal Valley Welcome Project")
         events = list(response.context["page"].object_list)
         self.assertEqual(events, [self.new, self.old])
         self.assertContains(response, "<code>invitation.sent</code>", html=True)

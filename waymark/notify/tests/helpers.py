@@ -13,7 +13,7 @@ TEST_TEMPLATES = [
 ]
 
 INVITATION_CONTEXT = {
-    "organisation_name": "Bolton Welcome Project & Friends",
+    "organisation_name": "Croal Valley Welcome Project & Friends",
     "invited_by_name": "Coordinator Cora",
     "accept_url": "https://waymark.example/invitations/accept/abc123/",
     "roles": ["Caseworker", "Volunteer"],

@@ -15,9 +15,9 @@ class InvitationMessageTests(BaseTestCase):
     def test_it_says_who_invites_whom_to_what(self):
         message = self.send()
 
-        self.assertEqual(message.subject, "You are invited to join Bolton Welcome Project & Friends on Waymark")
+        self.assertEqual(message.subject, "You are invited to join Croal Valley Welcome Project & Friends on Waymark")
         self.assertIn(
-            "Coordinator Cora has invited you to join Bolton Welcome Project & Friends on Waymark", message.body
+            "Coordinator Cora has invited you to join Croal Valley Welcome Project & Friends on Waymark", message.body
         )
         self.assertIn("- Caseworker\n- Volunteer\n", message.body)
         self.assertIn("https://waymark.example/invitations/accept/abc123/", message.body)
@@ -27,7 +27,7 @@ class InvitationMessageTests(BaseTestCase):
 
         html, mimetype = message.alternatives[0]
         self.assertEqual(mimetype, "text/html")
-        self.assertIn("Bolton Welcome Project &amp; Friends", html)
+        self.assertIn("Croal Valley Welcome Project &amp; Friends", html)
         self.assertIn('<a href="https://waymark.example/invitations/accept/abc123/">', html)
         self.assertIn("<li>Caseworker</li>", html)
         self.assertNotIn("&amp;", message.body)
@@ -39,7 +39,9 @@ class InvitationMessageTests(BaseTestCase):
         self.assertIn('<html lang="ar" dir="rtl">', html)
 
     def test_it_reads_well_without_the_inviters_name_or_roles(self):
-        message = self.send(context={"organisation_name": "Salford Sanctuary", "accept_url": "https://w.example/a/"})
+        message = self.send(
+            context={"organisation_name": "Kersal Moor Welcome Centre", "accept_url": "https://w.example/a/"}
+        )
 
-        self.assertIn("You have been invited to join Salford Sanctuary on Waymark", message.body)
+        self.assertIn("You have been invited to join Kersal Moor Welcome Centre on Waymark", message.body)
         self.assertNotIn("roles", message.body)

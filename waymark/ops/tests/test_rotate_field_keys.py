@@ -21,7 +21,7 @@ OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
 
 PEOPLE = [
-    ("amina@example.org", {"organisation_name": "Bolton Welcome", "roles": ["Caseworker"]}),
+    ("amina@example.org", {"organisation_name": "Croal Valley Welcome Project", "roles": ["Caseworker"]}),
     ("+447700900123", {"name": "Юлія", "note": "Їжа й житло"}),
     ("علی@example.org", {"organisation_name": "کمک", "count": 2}),
     ("tesfay@example.org", {"greeting": "ሰላም"}),

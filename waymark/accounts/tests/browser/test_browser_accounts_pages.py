@@ -18,7 +18,7 @@ def url(live_server, code, path):
 
 @pytest.fixture
 def organisation_admin():
-    organisation = make_organisation("Bolton Welcome Project")
+    organisation = make_organisation("Croal Valley Welcome Project")
     admin = make_member("coordinator@example.org", organisation, [Role.COORDINATOR, Role.ORGANISATION_ADMIN])
     make_member("caseworker@example.org", organisation, [Role.CASEWORKER])
     Invitation.objects.create(
@@ -70,7 +70,7 @@ def test_it_has_an_accessible_invitation_page(live_server, page, assert_accessib
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_it_has_an_accessible_two_factor_set_up(live_server, page, assert_accessible, code):
-    organisation = make_organisation("Bolton Welcome Project")
+    organisation = make_organisation("Croal Valley Welcome Project")
     make_member("caseworker@example.org", organisation, [Role.CASEWORKER])
     page.goto(url(live_server, code, "/accounts/login/"))
     page.locator("#id_login").fill("caseworker@example.org")

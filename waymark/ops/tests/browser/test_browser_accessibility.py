@@ -48,7 +48,7 @@ def test_it_has_an_accessible_start_page_for_visitors(live_server, anonymous_pag
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_it_has_an_accessible_start_page_when_signed_in(live_server, page, sign_in, assert_accessible, code):
     # A member of two organisations sees the "acting for" chooser in the header too.
-    first = make_organisation("Bolton Welcome Project", require_mfa_for_volunteers=False)
+    first = make_organisation("Croal Valley Welcome Project", require_mfa_for_volunteers=False)
     second = make_organisation("Bury Drop-in", require_mfa_for_volunteers=False)
     user = make_member("volunteer@example.org", first, [Role.VOLUNTEER])
     second.memberships.create(user=user, roles=[Role.VOLUNTEER])

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def volunteer():
     # A volunteer of an organisation that does not extend two-factor authentication to
     # volunteers: the one kind of member who signs in with a password alone.
-    organisation = make_organisation("Bolton Welcome Project", require_mfa_for_volunteers=False)
+    organisation = make_organisation("Croal Valley Welcome Project", require_mfa_for_volunteers=False)
     return make_member("volunteer@example.org", organisation, [Role.VOLUNTEER])
 
 
@@ -32,7 +32,7 @@ def test_it_signs_a_member_in_through_the_form(live_server, page, volunteer):
     expect(page).to_have_url(live_server.url + "/")
     header = page.locator("header")
     expect(header).to_contain_text("volunteer@example.org")
-    expect(header).to_contain_text("Bolton Welcome Project")
+    expect(header).to_contain_text("Croal Valley Welcome Project")
     expect(header.get_by_role("button", name="Sign out")).to_be_visible()
 
 
