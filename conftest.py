@@ -1,8 +1,7 @@
 """Test set-up shared by every test: a fast password hasher and tasks run at once."""
 
-import os
-
-import pytest
+# Chromium, axe and sign-in fixtures for the tests marked `browser`.
+pytest_plugins = ["waymark.browser_testing"]
 
 
 def pytest_configure(config):
@@ -18,12 +17,3 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture(autouse=True)
-def _browser_tests_may_use_the_orm(request):
-    # Playwright's sync API runs an event loop in the test thread, which makes Django refuse
-    # ORM calls from the test body. Only browser tests need this.
-    if request.node.get_closest_marker("browser"):
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield

@@ -29,10 +29,8 @@ def organisation_admin():
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_it_has_accessible_member_pages(
-    live_server, page, sign_in_with_mfa_done, assert_accessible, organisation_admin, code
-):
-    sign_in_with_mfa_done(page.context, organisation_admin)
+def test_it_has_accessible_member_pages(live_server, page, sign_in, assert_accessible, organisation_admin, code):
+    sign_in(page.context, organisation_admin)
 
     page.goto(url(live_server, code, "/organisation/members/"))
     expect(page.locator("main table").first).to_contain_text("caseworker@example.org")
@@ -49,10 +47,8 @@ def test_it_has_accessible_member_pages(
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_it_has_an_accessible_audit_page(
-    live_server, page, sign_in_with_mfa_done, assert_accessible, organisation_admin, code
-):
-    sign_in_with_mfa_done(page.context, organisation_admin)
+def test_it_has_an_accessible_audit_page(live_server, page, sign_in, assert_accessible, organisation_admin, code):
+    sign_in(page.context, organisation_admin)
 
     page.goto(url(live_server, code, "/organisation/audit/"))
     expect(page.locator("main table")).to_contain_text("invitation.sent")
@@ -91,8 +87,8 @@ def test_it_has_an_accessible_two_factor_set_up(live_server, page, assert_access
     assert_accessible(page)
 
 
-def test_it_has_an_accessible_two_factor_overview(live_server, page, sign_in_with_mfa_done, assert_accessible):
-    sign_in_with_mfa_done(page.context, make_user("plain@example.org"))
+def test_it_has_an_accessible_two_factor_overview(live_server, page, sign_in, assert_accessible):
+    sign_in(page.context, make_user("plain@example.org"))
     page.goto(live_server.url + "/accounts/2fa/")
     expect(page.locator("main h1")).to_be_visible()
     assert_accessible(page)

@@ -1,9 +1,12 @@
-"""Browser tests drive Debian's Chromium (/usr/bin/chromium); Playwright never downloads one.
+"""Fixtures for the browser tests (marker ``browser``), loaded from the repository's conftest.py.
+
+Browser tests drive Debian's Chromium (/usr/bin/chromium); Playwright never downloads one.
 
 One browser for the whole session; each test gets a fresh context (its own cookies), which
 is cheap. `make test-browser` installs chromium when it is missing.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,11 +18,20 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _test_database_before_playwright(django_db_setup):
+def _test_database_before_playwright(request):
     # Playwright's sync API keeps an event loop running in the test thread, and Django
-    # refuses to touch the database while one runs. Creating the test database first keeps
-    # that refusal out of the way for set-up; the repository's conftest.py allows the ORM
-    # in the body of browser tests.
+    # refuses to touch the database while one runs. Creating the test database before the
+    # browser starts keeps that refusal out of set-up (only when browser tests will run).
+    if any(item.get_closest_marker("browser") for item in request.session.items):
+        request.getfixturevalue("django_db_setup")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_may_use_the_orm(request):
+    # The same event loop makes Django refuse ORM calls in the body of a browser test.
+    if request.node.get_closest_marker("browser"):
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
 
 
@@ -58,13 +70,20 @@ def assert_accessible():
 
 @pytest.fixture
 def sign_in(live_server):
-    """Sign ``user`` in to a browser context without the form (the sign-in tests use the form)."""
+    """Sign ``user`` in to a browser context without the form, two-factor step treated as done.
+
+    The sign-in tests use the form itself.
+    """
 
     def sign_in(context, user):
         client = Client()
         client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        session = client.session
+        session["mfa_set_up"] = True
+        session.save()
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+        )
 
     return sign_in
 
