@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,9 @@ from waymark.ops import views as ops_views
 
 admin.site.site_header = "Waymark"
 admin.site.site_title = "Waymark admin"
+# The admin's own login form would sign in with a password alone: no second factor and no
+# limit on failed attempts. Everyone signs in through allauth's page instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Not translated: machines call these.
 urlpatterns = [
