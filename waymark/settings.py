@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "waymark.accounts.context_processors.acting_organisation",
+                "waymark.lib.middleware.language_switcher",
             ],
         },
     },

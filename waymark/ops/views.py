@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from waymark.lib.middleware import activate_language_from_query
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,6 +32,8 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    # An address that matches no page never reaches LanguageFromQueryMiddleware.process_view.
+    activate_language_from_query(request)
     return render(request, "404.html", status=404)
 
 

@@ -50,6 +50,8 @@ def test_it_follows_the_lang_parameter_of_a_shared_link(live_server, anonymous_p
     page = anonymous_page
     page.goto(live_server.url + "/accounts/login/?lang=fa")
 
+    # The sign-in page itself, not a "page not found" in Persian.
+    expect(page.locator("input[name=password]")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fa")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
 
