@@ -25,6 +25,7 @@ urlpatterns = [
 # Pages people read: English at /…, other languages at /<lang>/… (or ?lang=<code>).
 urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
+    path("accounts/email/", account_views.email_addresses_not_offered),
     path("accounts/", include("allauth.urls")),
     path("", include("waymark.accounts.urls")),
     path("", include("waymark.accounts.token_urls")),

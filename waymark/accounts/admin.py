@@ -8,6 +8,9 @@ written to the audit trail, with field names only.
 
 from copy import deepcopy
 
+# Imported for its side effect (registering allauth's admin), so that it can be undone below.
+from allauth.account import admin as allauth_account_admin  # noqa: F401
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -183,3 +186,8 @@ class NationalBodyAdmin(AuditedAdmin):
     list_filter = ["kind", "is_nrm_first_responder"]
     search_fields = ["name", "regions"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# Users sign in with User.email alone. An EmailAddress row would be a second, unaudited
+# address to sign in with and to reset the password through, so the admin offers none.
+admin.site.unregister(EmailAddress)

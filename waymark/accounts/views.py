@@ -185,6 +185,16 @@ def remove_member(request, membership_uuid):
     return render(request, "accounts/remove_member.html", {"member": membership})
 
 
+def email_addresses_not_offered(request):
+    """Stands in for allauth's page for adding and changing e-mail addresses: 404.
+
+    A user signs in with the address their organisation invited. allauth would let them add
+    others, unchecked and unaudited, each one a way to sign in and to reset the password
+    that no organisation admin can see.
+    """
+    raise Http404
+
+
 def _invitation_unavailable(request, message):
     # 410 Gone: the link was real, but it cannot be used any more.
     return render(request, "accounts/invitation_unavailable.html", {"message": message}, status=410)
