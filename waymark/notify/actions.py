@@ -91,12 +91,11 @@ def do_notify(
 
 
 def _offered_language(code):
-    offered = {language for language, _name in settings.LANGUAGES}
-    code = (code or "").lower().replace("_", "-")
-    for candidate in (code, code.split("-")[0]):
-        if candidate in offered:
-            return candidate
-    return settings.LANGUAGE_CODE
+    try:
+        # The same choice as for a page: "fr-CA" → "fr".
+        return translation.get_supported_language_variant((code or "").lower())
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _stored_context(context):
