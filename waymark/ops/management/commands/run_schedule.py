@@ -3,13 +3,12 @@
 import logging
 import signal
 import threading
-import time
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from waymark.ops.schedule import due_jobs, last_runs, registered_jobs, run_job, runner_name
+from waymark.ops.schedule import last_runs, registered_jobs, run_due_jobs, runner_name
 
 logger = logging.getLogger(__name__)
 
@@ -66,20 +65,17 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
     def run_due(self, holder):
-        """Run each job due now; a failing job is recorded and the next one still runs."""
-        for job in due_jobs():
-            began = time.monotonic()
-            run = run_job(job, holder=holder)
-            if run is None:
-                continue
-            took = f"{time.monotonic() - began:.1f}s"
+        """Run each job due now, then say how each went; a failing job does not stop the next."""
+        for run in run_due_jobs(holder=holder):
+            took = f"{(run.finished_at - run.started_at).total_seconds():.1f}s"
             if run.succeeded:
-                self.stdout.write(f"{job.name}: ok ({took})")
+                self.stdout.write(f"{run.job}: ok ({took})")
             else:
-                self.stderr.write(f"{job.name}: FAILED ({took}); see `run_schedule --list` and the log.")
+                self.stderr.write(f"{run.job}: FAILED ({took}); see `run_schedule --list` and the log.")
 
     def loop(self, tick):
-        """Run due jobs every ``tick`` seconds until Ctrl-C or SIGTERM; a running job is let finish."""
+        """Run due jobs every ``tick`` seconds until SIGTERM, which lets a running job finish, or
+        Ctrl-C, which interrupts it (the run is recorded as interrupted)."""
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
         holder = runner_name()
