@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A run keeps only the end of what its command printed: enough to see why it failed.
@@ -45,7 +46,7 @@ class JobRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M:%S} {self.outcome}"
+        return f"{self.job} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M:%S} {self.outcome}"
 
     @property
     def outcome(self):
@@ -76,4 +77,5 @@ class JobLock(models.Model):
         verbose_name_plural = _("job locks")
 
     def __str__(self):
-        return f"{self.job} locked until {self.locked_until:%Y-%m-%d %H:%M:%S} by {self.holder or 'nobody'}"
+        locked_until = timezone.localtime(self.locked_until)
+        return f"{self.job} locked until {locked_until:%Y-%m-%d %H:%M:%S} by {self.holder or 'nobody'}"

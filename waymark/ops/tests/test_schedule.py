@@ -1,13 +1,13 @@
 """Which periodic jobs are due, and running them: failures recorded, the others still run."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from waymark.ops.models import JobRun
+from waymark.ops.models import JobLock, JobRun
 from waymark.ops.schedule import PeriodicJob, claim_job, due_jobs, run_due_jobs, run_job
 
 # Real commands that need no arguments; `sendtestemail` without recipients always fails.
@@ -106,3 +106,16 @@ class RunDueJobsTests(TestCase):
         recent = make_run("clearsessions", ago=timedelta(days=29))
         call_command("prune_job_runs", stdout=mock.Mock())
         self.assertEqual(list(JobRun.objects.filter(job="clearsessions")), [recent])
+
+
+@override_settings(TIME_ZONE="Europe/London")
+class NameTests(TestCase):
+    # What the admin shows in titles and breadcrumbs, beside times it shows in local time.
+    def test_it_names_runs_and_locks_in_local_time(self):
+        summer_noon_utc = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
+
+        run = JobRun(job="clearsessions", started_at=summer_noon_utc, finished_at=summer_noon_utc, succeeded=True)
+        lock = JobLock(job="clearsessions", locked_until=summer_noon_utc, holder="host-a:1")
+
+        self.assertEqual(str(run), "clearsessions 2025-07-01 13:00:00 ok")
+        self.assertEqual(str(lock), "clearsessions locked until 2025-07-01 13:00:00 by host-a:1")
