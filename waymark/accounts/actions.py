@@ -133,6 +133,8 @@ def do_accept_invitation(invitation, *, acting_user=None, name="", password=None
         raise ValidationError(_("This invitation has already been used or cancelled."), code="invitation_closed")
     if invitation.is_expired:
         raise ValidationError(_("This invitation has expired."), code="invitation_expired")
+    if not invitation.inviter_is_still_admin():
+        raise ValidationError(_("This invitation has been cancelled."), code="invitation_cancelled")
 
     new_user = acting_user is None
     if new_user:

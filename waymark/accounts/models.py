@@ -326,6 +326,15 @@ class Invitation(models.Model):
     def role_labels(self):
         return [Role(role).label for role in self.roles if role in Role.values]
 
+    def inviter_is_still_admin(self):
+        """True while whoever sent the invitation still administers its organisation.
+
+        An admin who is removed or steps down must not get back in through an invitation they
+        sent beforehand (to an address of their own, say), so their invitations stop working.
+        """
+        membership = Membership.objects.filter(organisation_id=self.organisation_id, user_id=self.invited_by_id).first()
+        return membership is not None and membership.has_role(Role.ORGANISATION_ADMIN)
+
     def link_token(self):
         """The token for the e-mailed link: this invitation's uuid, signed and timestamped."""
         return _invitation_signer().sign(str(self.uuid))

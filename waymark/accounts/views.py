@@ -222,6 +222,8 @@ def accept_invitation(request, token):
         return _invitation_unavailable(request, _("This invitation has already been used. Sign in instead."))
     if invitation.is_expired:
         return _invitation_unavailable(request, _("This invitation has expired. Ask the organisation for a new one."))
+    if not invitation.inviter_is_still_admin():
+        return _invitation_unavailable(request, _("This invitation has been cancelled."))
 
     context = {"invitation": invitation}
     if request.user.is_authenticated:

@@ -4,9 +4,10 @@ from unittest import mock
 
 from django.utils import timezone
 
+from waymark.accounts.actions import do_change_member_roles, do_remove_member
 from waymark.accounts.models import Invitation, Membership, Role, User
 from waymark.audit.models import Event
-from waymark.testing import PASSWORD, BaseTestCase, make_user
+from waymark.testing import PASSWORD, BaseTestCase, make_member, make_user
 
 NEW_PASSWORD = "a-long-and-unusual-password"
 
@@ -149,6 +150,32 @@ class AcceptInvitationTestCase(BaseTestCase):
         response = self.client.post(self.url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
         self.assertEqual(response.status_code, 410)
         self.assertFalse(User.objects.filter(email="newcomer@example.org").exists())
+
+    def invitation_from_a_second_admin(self):
+        second_admin = make_member("second-admin@example.org", self.hub_org, [Role.ORGANISATION_ADMIN])
+        self.invitation.invited_by = second_admin
+        self.invitation.roles = [Role.ORGANISATION_ADMIN]
+        self.invitation.save()
+        return Membership.objects.get(user=second_admin)
+
+    def test_it_refuses_an_invitation_from_an_admin_who_has_since_been_removed(self):
+        # Or a removed admin could get back in through an invitation to an address of their own.
+        do_remove_member(self.invitation_from_a_second_admin(), acting_user=self.coordinator)
+        response = self.client.get(self.url)
+        self.assertContains(response, "This invitation has been cancelled.", status_code=410)
+        response = self.client.post(self.url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        self.assertEqual(response.status_code, 410)
+        self.assertFalse(User.objects.filter(email="newcomer@example.org").exists())
+        self.assertFalse(Event.objects.filter(action="invitation.accepted").exists())
+
+    def test_it_refuses_an_invitation_from_an_admin_who_has_since_stepped_down(self):
+        membership = self.invitation_from_a_second_admin()
+        do_change_member_roles(membership, [Role.CASEWORKER], acting_user=self.coordinator)
+        user = make_user("newcomer@example.org")
+        self.login(user)
+        response = self.client.post(self.url)
+        self.assertContains(response, "This invitation has been cancelled.", status_code=410)
+        self.assertFalse(Membership.objects.filter(user=user).exists())
 
     def test_it_refuses_a_used_invitation(self):
         self.client.post(self.url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})

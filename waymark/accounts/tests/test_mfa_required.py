@@ -91,9 +91,9 @@ class RequireMfaTestCase(BaseTestCase):
 
     def test_it_lets_a_user_accept_an_invitation_before_setting_it_up(self):
         invitation = Invitation.objects.create(
-            organisation=self.partner_org, email=self.caseworker.email, roles=["volunteer"], invited_by=self.partner
+            organisation=self.hub_org, email=self.partner.email, roles=["volunteer"], invited_by=self.coordinator
         )
-        self.client.force_login(self.caseworker)
+        self.client.force_login(self.partner)
         response = self.client.get(f"/invitations/{invitation.link_token()}/")
         self.assertContains(response, "Accept the invitation")
 
