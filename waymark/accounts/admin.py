@@ -109,6 +109,25 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "usable_password", "password1", "password2"]}),
     ]
 
+    # Staff who are not administrators may be allowed to look after users; that must not let
+    # them make anyone (themselves included) an administrator or staff, nor take over an
+    # administrator's account by changing its e-mail address or password.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_staff", "is_superuser"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class MembershipForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
