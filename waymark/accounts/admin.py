@@ -11,6 +11,8 @@ from copy import deepcopy
 # Imported for its side effect (registering allauth's admin), so that it can be undone below.
 from allauth.account import admin as allauth_account_admin  # noqa: F401
 from allauth.account.models import EmailAddress
+from allauth.mfa import admin as allauth_mfa_admin
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -210,3 +212,31 @@ class NationalBodyAdmin(AuditedAdmin):
 # Users sign in with User.email alone. An EmailAddress row would be a second, unaudited
 # address to sign in with and to reset the password through, so the admin offers none.
 admin.site.unregister(EmailAddress)
+
+
+# allauth's own admin for authenticators would let an administrator edit or plant one, and
+# record nothing. Here they can only be deleted, which resets someone's two-factor
+# authentication (a lost phone) and is written to the audit trail.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AuditedAdmin, allauth_mfa_admin.AuthenticatorAdmin):
+    """A user's authenticator app or recovery codes, without their (encrypted) secrets."""
+
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _record(self, request, action, obj, message=None):
+        # Whose two-factor authentication it was: the row itself is gone after a deletion.
+        record_event(
+            f"admin.{action}",
+            actor=request.user,
+            obj=obj,
+            details={"user": str(obj.user.uuid), "type": obj.type},
+        )
