@@ -1,6 +1,8 @@
 # Waymark's everyday commands. `make help` lists them.
 
 SHELL := /bin/bash
+# A pipeline fails when any part fails: `seed_demo | tee` must stop `make run` if seeding fails.
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 VENV := .venv
