@@ -36,6 +36,7 @@ def create_api_token(membership, *, acting_user, name="", read_only=False, via="
         token_hash=hash_token(secret),
         read_only=read_only,
     )
+    # Not the token's name: it is free text (“Amina's phone”), and audit rows are never erased.
     record_event(
         "api_token.created",
         actor=acting_user,
@@ -43,7 +44,6 @@ def create_api_token(membership, *, acting_user, name="", read_only=False, via="
         obj=token,
         details={
             "user": str(membership.user.uuid),
-            "name": name,
             "read_only": read_only,
             "prefix": token.prefix,
             "via": via,

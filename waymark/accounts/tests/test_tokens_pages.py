@@ -80,6 +80,14 @@ class TokenCreateTests(BaseTestCase):
         self.assertEqual((event.actor, event.organisation), (self.caseworker, self.hub_org))
         self.assertNotIn(secret, str(event.details))
 
+    def test_it_keeps_the_name_out_of_the_audit_trail(self):
+        # Free text, and audit rows are never erased: "Amina's phone" must not stay there for good.
+        membership = Membership.objects.get(user=self.caseworker)
+        self.login(self.caseworker)
+        self.client.post("/account/tokens/new/", {"name": "Amina's phone", "membership": str(membership.uuid)})
+        event = Event.objects.get(action="api_token.created")
+        self.assertNotIn("Amina", str(event.details))
+
     def test_the_new_token_works(self):
         membership = Membership.objects.get(user=self.volunteer)
         self.login(self.volunteer)
