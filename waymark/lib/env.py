@@ -21,6 +21,12 @@ def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:
         return default
+    return parse_bool(name, raw)
+
+
+def parse_bool(name, raw):
+    """``raw`` ("1", "true", "yes", "on"; "0", "false", "no", "off", "") as a bool; anything
+    else stops start-up with a message naming ``name``."""
     word = raw.strip().lower()
     if word in TRUE_WORDS:
         return True

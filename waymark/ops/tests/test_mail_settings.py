@@ -53,3 +53,21 @@ class MailerFromUrlTests(SimpleTestCase):
             connection = mail.mailers.default
             self.assertIsInstance(connection, SmtpBackend)
             self.assertEqual((connection.host, connection.port, connection.use_tls), ("mail.example.org", 587, True))
+
+
+class MailerFromUrlMistakesTests(SimpleTestCase):
+    def test_it_refuses_an_option_it_does_not_know_naming_it(self):
+        # ?tsl=1 read as "no STARTTLS" would send the password in clear.
+        with self.assertRaisesMessage(ImproperlyConfigured, "EMAIL_URL: unknown option 'tsl'"):
+            mailer_from_url("smtp://u:p@mail.example.org:587?tsl=1")
+
+    def test_it_reads_tls_as_the_other_switches_are_read(self):
+        self.assertTrue(mailer_from_url("smtp://mail.example.org:587?tls=on")["OPTIONS"]["use_tls"])
+        self.assertFalse(mailer_from_url("smtp://mail.example.org:587?tls=0")["OPTIONS"]["use_tls"])
+        with self.assertRaisesMessage(ImproperlyConfigured, "tls must be true or false, not 'maybe'"):
+            mailer_from_url("smtp://mail.example.org:587?tls=maybe")
+
+    def test_it_refuses_starttls_on_an_implicit_tls_connection(self):
+        # Django would only refuse the pair when the first message is sent.
+        with self.assertRaisesMessage(ImproperlyConfigured, "smtps:// is TLS from the start"):
+            mailer_from_url("smtps://mail.example.org?tls=1")
