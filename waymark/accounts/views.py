@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from waymark.accounts import actions
@@ -201,6 +202,7 @@ def _invitation_unavailable(request, message):
 
 
 @mfa_not_required
+@sensitive_post_parameters("password1", "password2")
 def accept_invitation(request, token):
     """The page an invitation e-mail links to.
 

@@ -2,7 +2,9 @@ import time
 from datetime import timedelta
 from unittest import mock
 
+from django.core.signals import got_request_exception
 from django.utils import timezone
+from django.views.debug import SafeExceptionReporterFilter
 
 from waymark.accounts.actions import do_change_member_roles, do_remove_member
 from waymark.accounts.models import Invitation, Membership, Role, User
@@ -56,6 +58,21 @@ class AcceptInvitationTestCase(BaseTestCase):
         self.assertEqual(event.details["roles"], ["volunteer", "caseworker"])
         self.assertNotIn("newcomer", str(event.details))
         self.assertNotIn("Amina", str(event.details))
+
+    def test_it_keeps_the_new_password_out_of_error_reports(self):
+        failed_requests = []
+
+        def remember(sender, request, **kwargs):
+            failed_requests.append(request)
+
+        got_request_exception.connect(remember)
+        self.addCleanup(got_request_exception.disconnect, remember)
+        self.client.raise_request_exception = False
+        with mock.patch("waymark.accounts.actions.do_accept_invitation", side_effect=RuntimeError("broken")):
+            response = self.client.post(self.url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        self.assertEqual(response.status_code, 500)
+        reported = SafeExceptionReporterFilter().get_post_parameters(failed_requests[0])
+        self.assertNotIn(NEW_PASSWORD, reported.values())
 
     def test_it_refuses_passwords_that_differ(self):
         response = self.client.post(self.url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"})
