@@ -53,11 +53,11 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_secret(name, *, dev_default=None):
+def env_secret(name, *, dev_default=None, required=True):
     """A secret from NAME or from the file that NAME_FILE points to.
 
     ``dev_default`` is used when neither is set and we are in development; when it is None
-    (production), start-up stops with a message naming the secret.
+    (production) and the secret is required, start-up stops with a message naming it.
     """
     value = os.environ.get(name)
     path = os.environ.get(f"{name}_FILE")
@@ -72,6 +72,8 @@ def env_secret(name, *, dev_default=None):
         return value
     if dev_default is not None:
         return dev_default
-    raise ImproperlyConfigured(
-        f"{name} is not set. Set {name} (or {name}_FILE, a path to a file holding it); see docs/operations.md."
-    )
+    if required:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set {name} (or {name}_FILE, a path to a file holding it); see docs/operations.md."
+        )
+    return ""
