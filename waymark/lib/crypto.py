@@ -26,7 +26,8 @@ class DecryptionError(Exception):
     """A stored value could not be decrypted with any configured key."""
 
 
-def _configured_keys():
+def configured_keys():
+    """A Fernet for each key in FIELD_ENCRYPTION_KEYS, in order; ImproperlyConfigured if any is not a key."""
     keys = settings.FIELD_ENCRYPTION_KEYS
     # The environment gives a comma-separated string; settings.py splits it, but an override
     # (a test, a local settings file) may hand over the string itself.
@@ -47,7 +48,7 @@ def _configured_keys():
 @lru_cache(maxsize=1)
 def _keys():
     """(the current key, all keys) — built once, forgotten when the setting changes."""
-    fernets = _configured_keys()
+    fernets = configured_keys()
     return fernets[0], MultiFernet(fernets)
 
 

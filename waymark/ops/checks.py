@@ -1,10 +1,14 @@
-"""System checks for operations settings: every periodic job names a real command."""
+"""System checks for operations settings: every periodic job names a real command, and the
+field encryption keys are keys."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import get_commands
+
+from waymark.lib import crypto
 
 
 @register()
@@ -29,3 +33,14 @@ def check_periodic_jobs(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def check_field_encryption_keys(app_configs=None, **kwargs):
+    """FIELD_ENCRYPTION_KEYS holds Fernet keys: a mistyped key stops `check` and `migrate`
+    rather than the first sign-in that decrypts a two-factor secret."""
+    try:
+        crypto.configured_keys()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="ops.E003")]
+    return []

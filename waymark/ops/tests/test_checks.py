@@ -1,12 +1,13 @@
-"""The system check that every periodic job names a real command."""
+"""The system checks: every periodic job names a real command; the encryption keys are keys."""
 
 from datetime import timedelta
 
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import SimpleTestCase, override_settings
 
-from waymark.ops.checks import check_periodic_jobs
+from waymark.ops.checks import check_field_encryption_keys, check_periodic_jobs
 
 
 class PeriodicJobsCheckTests(SimpleTestCase):
@@ -35,3 +36,17 @@ class PeriodicJobsCheckTests(SimpleTestCase):
     def test_it_accepts_the_jobs_in_settings(self):
         # Every job the project schedules exists as a command (apps add theirs to settings).
         self.assertEqual(check_periodic_jobs(), [])
+
+
+class FieldEncryptionKeysCheckTests(SimpleTestCase):
+    databases = {"default"}
+
+    @override_settings(FIELD_ENCRYPTION_KEYS=["not-a-fernet-key"])
+    def test_it_stops_manage_py_check_on_a_key_that_is_not_a_fernet_key(self):
+        # Otherwise the mistake would surface at the first sign-in with a two-factor code.
+        with self.assertRaisesMessage(SystemCheckError, "FIELD_ENCRYPTION_KEYS must be comma-separated Fernet keys"):
+            call_command("check")
+
+    @override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode(), Fernet.generate_key().decode()])
+    def test_it_accepts_fernet_keys(self):
+        self.assertEqual(check_field_encryption_keys(), [])
