@@ -49,4 +49,8 @@ class NotificationAdminTests(BaseTestCase):
             with self.subTest(user=user):
                 self.login(user)
                 response = self.client.get(reverse("admin:notify_notification_changelist"))
-                self.assertRedirects(response, reverse("admin:login") + "?next=" + response.wsgi_request.path)
+                self.assertRedirects(
+                    response,
+                    reverse("admin:login") + "?next=" + response.wsgi_request.path,
+                    fetch_redirect_response=False,
+                )
