@@ -1,4 +1,5 @@
 from waymark.accounts.models import Membership, Role, User
+from waymark.accounts.tokens import create_api_token
 from waymark.audit.models import Event
 from waymark.testing import BaseTestCase, make_member
 
@@ -39,6 +40,29 @@ class RemoveMemberTestCase(BaseTestCase):
         response = self.client.get("/")
         self.assertNotContains(response, "Acting for")
         self.assertNotContains(response, "Croal Valley Welcome Project")
+
+    def test_it_ends_access_through_a_session_and_a_token_already_in_use(self):
+        # A second admin, also a member elsewhere, signed in and acting for the hub charity.
+        leaving = make_member("leaving-admin@example.org", self.hub_org, [Role.ORGANISATION_ADMIN])
+        Membership.objects.create(user=leaving, organisation=self.other_org, roles=[Role.VOLUNTEER])
+        hub_membership = Membership.objects.get(user=leaving, organisation=self.hub_org)
+        _token, secret = create_api_token(hub_membership, acting_user=leaving)
+        their_client = self.client_class()
+        their_client.force_login(leaving)
+        session = their_client.session
+        session.update({"mfa_set_up": True, "acting_membership": str(hub_membership.uuid)})
+        session.save()
+        self.assertEqual(their_client.get("/organisation/members/").status_code, 200)
+
+        self.login(self.coordinator)
+        self.client.post(f"/organisation/members/{hub_membership.uuid}/remove/")
+
+        # The very next requests of the session still open no longer act for the hub charity.
+        self.assertEqual(their_client.get("/organisation/members/").status_code, 404)
+        self.assertEqual(their_client.get("/organisation/audit/").status_code, 404)
+        self.assertEqual(their_client.get("/api/v1/me").json()["organisation"]["slug"], self.other_org.slug)
+        api = self.client_class().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+        self.assertEqual(api.status_code, 401)
 
     def test_it_keeps_the_last_organisation_admin(self):
         self.login(self.coordinator)
