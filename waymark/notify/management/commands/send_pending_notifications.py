@@ -44,8 +44,9 @@ class Command(BaseCommand):
         while True:
             batch = waiting.order_by("created_at", "pk")
             if after is not None:
-                # Keyset pagination: a row that fails again stays pending, and must not be
-                # read a second time in this run.
+                # Keyset pagination: each row is read once in a run. A retried row is pending
+                # again, and only its fresh updated_at keeps it out of `waiting`, which a
+                # worker whose clock runs behind ours would not give it.
                 created_at, pk = after
                 batch = batch.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk))
             rows = list(batch.values_list("created_at", "pk")[:batch_size])
