@@ -1,10 +1,10 @@
 """System checks for operations settings: every periodic job names a real command, and the
-field encryption keys are keys."""
+field encryption keys are keys, and demo mode is not left on in production."""
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import get_commands
 
@@ -43,4 +43,19 @@ def check_field_encryption_keys(app_configs=None, **kwargs):
         crypto.configured_keys()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="ops.E003")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_demo_mode_is_off(app_configs=None, **kwargs):
+    """WAYMARK_DEMO exempts every @demo.waymark address from two-factor authentication and
+    lets seed_demo run: never what a live site wants."""
+    if settings.WAYMARK_DEMO:
+        return [
+            Warning(
+                "WAYMARK_DEMO is on: the demo users skip two-factor authentication and seed_demo can run.",
+                hint="Unset WAYMARK_DEMO (or set it to 0) on a live site.",
+                id="ops.W001",
+            )
+        ]
     return []

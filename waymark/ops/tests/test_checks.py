@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import SimpleTestCase, override_settings
 
-from waymark.ops.checks import check_field_encryption_keys, check_periodic_jobs
+from waymark.ops.checks import check_demo_mode_is_off, check_field_encryption_keys, check_periodic_jobs
 
 
 class PeriodicJobsCheckTests(SimpleTestCase):
@@ -50,3 +50,14 @@ class FieldEncryptionKeysCheckTests(SimpleTestCase):
     @override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode(), Fernet.generate_key().decode()])
     def test_it_accepts_fernet_keys(self):
         self.assertEqual(check_field_encryption_keys(), [])
+
+
+class DemoModeCheckTests(SimpleTestCase):
+    def test_it_warns_at_deploy_time_when_demo_mode_is_on(self):
+        with self.settings(WAYMARK_DEMO=True):
+            found = check_demo_mode_is_off()
+        self.assertEqual([message.id for message in found], ["ops.W001"])
+
+    def test_it_is_quiet_when_demo_mode_is_off(self):
+        with self.settings(WAYMARK_DEMO=False):
+            self.assertEqual(check_demo_mode_is_off(), [])
