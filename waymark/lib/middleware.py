@@ -4,6 +4,9 @@ from django.utils import translation
 from django.utils.encoding import escape_uri_path
 
 LANGUAGE_PARAMETER = "lang"
+# Addresses for machines, outside i18n_patterns: there LocaleMiddleware would always choose
+# English (no prefix means the default language), so the client's Accept-Language decides.
+API_PREFIX = "/api/"
 
 
 def activate_language_from_query(request):
@@ -22,7 +25,8 @@ class LanguageFromQueryMiddleware:
     A shared link ("/services/?lang=fa") must open in the language it was shared in, even
     for someone whose browser says English. The `/<lang>/` prefix is the usual way; this is
     the other. Runs after LocaleMiddleware, which has already chosen a language, and whose
-    Content-Language header then names this one.
+    Content-Language header then names this one. Under /api/ it also applies the client's
+    Accept-Language (or language cookie), which LocaleMiddleware ignores for unprefixed paths.
 
     The switch waits until the address has been resolved: i18n_patterns match the prefix of
     the active language, so switching first would send /accounts/login/?lang=fa looking for
@@ -37,6 +41,10 @@ class LanguageFromQueryMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(API_PREFIX):
+            code = translation.get_language_from_request(request)
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
         activate_language_from_query(request)
 
 
