@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "waymark.audit",
     "waymark.notify",
     "waymark.places",
+    "waymark.directory",
     "waymark.ops",
     "django.contrib.admin",
     "django.contrib.auth",
