@@ -5,6 +5,7 @@ referrals."""
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
+from waymark.directory import needs_data
 from waymark.directory.models import IMMIGRATION_ADVICE_SLUG, Service
 from waymark.directory.tests.builders import give_need, make_need, make_service
 
@@ -71,3 +72,6 @@ class ImmigrationAdviceRegulatorTestCase(TestCase):
         with self.assertRaises(ValidationError) as raised:
             service.validate_constraints()
         self.assertIn("An OISC level needs the OISC as regulator.", raised.exception.messages)
+
+    def test_it_knows_immigration_advice_by_the_slug_the_needs_data_gives_it(self):
+        self.assertEqual(IMMIGRATION_ADVICE_SLUG, needs_data.IMMIGRATION_ADVICE)
