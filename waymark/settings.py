@@ -6,6 +6,8 @@ printed to the console, fixed development keys. In production set DEBUG=0 and th
 message naming it. docs/operations.md lists every variable.
 """
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,6 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a database file, not Django's default in-memory one: the concurrency tests need
+    # threads with connections of their own, in WAL mode with the busy timeout, as in
+    # production. Measured on 2 cores, `make test` takes about a tenth longer than in memory
+    # (31 s against 28 s), so every test uses the file rather than only the concurrency ones.
+    # The process id keeps two test runs on one machine apart; pytest-xdist adds "_gw0"… too.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"waymark-test-{os.getpid()}.sqlite3")}
 # Keep connections open between requests (opening one costs more than many small queries).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
