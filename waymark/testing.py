@@ -6,6 +6,9 @@ demo users in docs (architecture.md): a hub lead charity with a volunteer, a cas
 coordinator; a partner legal-advice charity; an outsider charity; platform roles.
 """
 
+import threading
+
+from django.db import connection
 from django.test import TestCase
 from django.utils.text import slugify
 
@@ -37,6 +40,35 @@ def make_member(email, organisation, roles=(), **fields):
     user = make_user(email)
     Membership.objects.create(user=user, organisation=organisation, roles=[str(role) for role in roles], **fields)
     return user
+
+
+def run_at_once(*functions, timeout=10):
+    """Call each function in a thread of its own, all let go at the same moment; return, in
+    order, what each returned or the exception it raised.
+
+    Each thread talks to the database over a connection of its own and closes it when done,
+    so use it from a TransactionTestCase (a TestCase's data is invisible to other connections).
+    """
+    barrier = threading.Barrier(len(functions))
+    outcomes = [None] * len(functions)
+
+    def run(index, function):
+        try:
+            barrier.wait(timeout)
+            outcomes[index] = function()
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, function)) for index, function in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError(f"A thread was still running after {timeout} s.")
+    return outcomes
 
 
 class BaseTestCase(TestCase):
