@@ -98,7 +98,7 @@ class DeployCheckTests(SimpleTestCase):
 class DatabaseSettingsTests(TestCase):
     def test_it_runs_sqlite_in_wal_mode_with_a_busy_timeout_or_postgresql_with_health_checks(self):
         if connection.vendor == "sqlite":
-            # The test database is in memory, where WAL does not apply: open a file with the same settings.
+            # Open a file of our own with the same settings, independent of how the test database is set up.
             with tempfile.TemporaryDirectory() as folder:
                 wrapper = DatabaseWrapper({**connection.settings_dict, "NAME": f"{folder}/wal.sqlite3"}, alias="wal")
                 try:
