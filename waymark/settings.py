@@ -153,6 +153,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "waymark.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
+    "change_password": "waymark.accounts.forms.ChangePasswordForm",
     "login": "waymark.accounts.forms.LoginForm",
     "reauthenticate": "waymark.accounts.forms.ReauthenticateForm",
     "reset_password": "waymark.accounts.forms.ResetPasswordForm",

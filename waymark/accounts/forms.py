@@ -1,3 +1,4 @@
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
@@ -222,7 +223,9 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         )
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+class NewPasswordFieldsMixin:
+    """allauth's forms that choose a new password (password1, typed again as password2), in Waymark's words."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = _("New password")
@@ -234,3 +237,33 @@ class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
         self.fields["password2"].label = _("Type the new password again")
         self.fields["password2"].widget = forms.PasswordInput(attrs={"autocomplete": "new-password"})
         self.fields["password2"].error_messages["required"] = _("Type the password again")
+
+    def clean(self):
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        cleaned = super().clean()
+        if password1 and password2 and password1 != password2:
+            # allauth has said so already, in words that are not in our catalogue.
+            del self.errors["password2"]
+            self.add_error("password2", _("The two passwords are not the same"))
+        return cleaned
+
+
+class ResetPasswordKeyForm(NewPasswordFieldsMixin, AllauthResetPasswordKeyForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordFieldsMixin, AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Current password")
+        self.fields["oldpassword"].help_text = ""
+        self.fields["oldpassword"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        self.fields["oldpassword"].error_messages["required"] = _("Enter your current password")
+
+    def clean_oldpassword(self):
+        if not self.user.check_password(self.cleaned_data.get("oldpassword", "")):
+            raise forms.ValidationError(
+                _("Your current password is not right. Check it and try again."), code="enter_current_password"
+            )
+        return self.cleaned_data["oldpassword"]
