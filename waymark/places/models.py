@@ -32,3 +32,77 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Great Britain's postcodes all lie inside this box (Scilly to Shetland, St Kilda to Lowestoft);
+# a row outside it has its latitude and longitude swapped or comes from the wrong data set.
+GB_LATITUDE_RANGE = (49.0, 61.0)
+GB_LONGITUDE_RANGE = (-9.0, 2.0)
+
+
+def _in_great_britain():
+    return models.Q(
+        latitude__gte=GB_LATITUDE_RANGE[0],
+        latitude__lte=GB_LATITUDE_RANGE[1],
+        longitude__gte=GB_LONGITUDE_RANGE[0],
+        longitude__lte=GB_LONGITUDE_RANGE[1],
+    )
+
+
+class OutcodeCentroid(models.Model):
+    """The middle of a postcode district (the outcode, "BL1"): the mean position of its postcodes.
+
+    Reference data loaded from the committed ``places/data/outcodes.csv`` (Code-Point Open, OGL),
+    so every install can place a postcode without a third-party geocoder. Keyed by the outcode
+    itself, not a UUID: it never appears in a URL and is replaced wholesale when the data is.
+    """
+
+    outcode = models.CharField(_("outcode"), max_length=4, unique=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    # How many postcodes the mean was taken over: a district of a handful of postcodes (a
+    # single large organisation, a PO box district) is a point; one of thousands is a town.
+    postcode_count = models.PositiveIntegerField(_("postcodes"), default=0)
+
+    class Meta:
+        ordering = ["outcode"]
+        verbose_name = _("outcode centroid")
+        verbose_name_plural = _("outcode centroids")
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_great_britain(),
+                name="outcode_centroid_in_great_britain",
+                violation_error_message=_("An outcode's centre must lie in Great Britain."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.outcode
+
+
+class PostcodeCentroid(models.Model):
+    """Where one full postcode ("BL1 1AA") is, loaded by ``manage.py import_postcodes``.
+
+    Optional: without these rows a postcode is placed by its outcode. About 1.7 million rows
+    for Great Britain, so the normalised postcode is the primary key (no second index, no UUID:
+    it never appears in a URL) and rows carry nothing else.
+    """
+
+    postcode = models.CharField(_("postcode"), max_length=8, primary_key=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        ordering = ["postcode"]
+        verbose_name = _("postcode centroid")
+        verbose_name_plural = _("postcode centroids")
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_great_britain(),
+                name="postcode_centroid_in_great_britain",
+                violation_error_message=_("A postcode must lie in Great Britain."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.postcode
