@@ -48,6 +48,6 @@ class DirectoryAdminTestCase(BaseTestCase):
             },
         )
         self.assertEqual(response.status_code, 302)
-        translation = Translation.objects.get()
+        translation = Translation.objects.get(object_id=self.service.id)
         self.assertEqual(translation.source_text_hash, text_hash("Teeth checked."))
         self.assertFalse(translation.is_out_of_date(self.service))
