@@ -91,7 +91,7 @@ class AdviserRegistrationForm(forms.Form):
 
     adviser_regulator = forms.ChoiceField(
         label=_("Immigration adviser regulator"),
-        choices=Membership.Regulator.choices,
+        choices=[("", _("Not a regulated adviser")), *Membership.Regulator.choices],
         required=False,
         help_text=_("Only regulated advisers may give immigration advice."),
     )

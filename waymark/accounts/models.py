@@ -177,15 +177,20 @@ def validate_roles(value):
         raise ValidationError(_("Each role may be given once."), code="duplicate_roles")
 
 
+class ImmigrationRegulator(models.TextChoices):
+    """Who regulates an immigration adviser: the OISC, or a legal regulator. Giving immigration
+    advice without one is a criminal offence. Used for advisers here and for services on the map."""
+
+    OISC = "oisc", _("OISC")
+    SRA = "sra", _("Solicitors Regulation Authority")
+    BSB = "bsb", _("Bar Standards Board")
+    CILEX = "cilex", _("CILEx Regulation")
+
+
 class Membership(models.Model):
     """A user's place in an organisation, with the set of roles they hold there."""
 
-    class Regulator(models.TextChoices):
-        NONE = "", _("Not a regulated adviser")
-        OISC = "oisc", _("OISC")
-        SRA = "sra", _("Solicitors Regulation Authority")
-        BSB = "bsb", _("Bar Standards Board")
-        CILEX = "cilex", _("CILEx Regulation")
+    Regulator = ImmigrationRegulator
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from waymark.accounts.models import ImmigrationRegulator
 from waymark.directory.models.base import IMMIGRATION_ADVICE_SLUG, HsdsObject
 from waymark.directory.models.organizations import Organization, Program
 from waymark.directory.models.taxonomy import TaxonomyTerm
@@ -52,11 +53,7 @@ class Service(HsdsObject):
         REFERRAL = "referral", _("Referral only")
         SELF_REFERRAL = "self_referral", _("Self-referral")
 
-    class Regulator(models.TextChoices):
-        OISC = "oisc", _("OISC")
-        SRA = "sra", _("Solicitors Regulation Authority")
-        BSB = "bsb", _("Bar Standards Board")
-        CILEX = "cilex", _("CILEx Regulation")
+    Regulator = ImmigrationRegulator
 
     class VerificationMethod(models.TextChoices):
         PHONE = "phone", _("Phone call")
