@@ -17,6 +17,7 @@ from django.db import transaction
 
 from waymark.accounts import demo as content
 from waymark.accounts.models import Membership, Network, Organisation, PlatformRole, User
+from waymark.directory.demo import seed_directory
 from waymark.places.models import Area
 
 
@@ -110,7 +111,7 @@ def _reset_platform_roles(demo, user, specs):
     PlatformRole.objects.filter(user=user).exclude(pk__in=kept).delete()
 
 
-STEPS = [seed_areas, seed_networks, seed_organisations, seed_users]
+STEPS = [seed_areas, seed_networks, seed_organisations, seed_users, seed_directory]
 
 
 class Command(BaseCommand):
