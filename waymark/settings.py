@@ -284,6 +284,14 @@ if not DEBUG:
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The service map's checks (issue 3): after VERIFY the owner is asked "still correct?" and asked
+# again every REMINDER days; after STALE the listing says "not checked recently"; after HIDE it
+# leaves the public map until someone confirms it.
+DIRECTORY_VERIFY_AFTER_DAYS = env_int("DIRECTORY_VERIFY_AFTER_DAYS", 90)
+DIRECTORY_REMINDER_EVERY_DAYS = env_int("DIRECTORY_REMINDER_EVERY_DAYS", 14)
+DIRECTORY_STALE_AFTER_DAYS = env_int("DIRECTORY_STALE_AFTER_DAYS", 180)
+DIRECTORY_HIDE_AFTER_DAYS = env_int("DIRECTORY_HIDE_AFTER_DAYS", 365)
+
 # Periodic jobs: name → how often. Each is a management command; `manage.py run_schedule`
 # runs the due ones (see waymark/ops/schedule.py). Apps add theirs here.
 PERIODIC_JOBS = {

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("waymark.accounts.urls")),
     path("", include("waymark.accounts.token_urls")),
     path("", include("waymark.audit.urls")),
+    path("", include("waymark.directory.urls")),
     prefix_default_language=False,
 )
 

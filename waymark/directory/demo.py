@@ -510,6 +510,9 @@ class DirectoryDemo:
                 "id", "waymark_organisation"
             )
         }
+        network_of_area = {
+            area: self.demo.networks[slug] for slug, _name, areas in accounts_demo.NETWORKS for area in areas
+        }
         result = []
         for spec in accounts_demo.ORGANISATIONS:
             waymark = self.demo.organisations[spec["slug"]]
@@ -528,6 +531,7 @@ class DirectoryDemo:
                 website=f"https://{spec['slug']}.example.org/",
                 waymark_organisation=waymark,
                 data_sharing_with_authorities=sharing,
+                network=network_of_area[spec["areas"][0]],
             )
             result.append((organization, spec["slug"], spec["areas"], WAYMARK_ORGANISATION_FOCUS.get(spec["slug"])))
         for slug, name, areas, focus, sharing in DIRECTORY_ONLY_ORGANISATIONS:
@@ -538,6 +542,7 @@ class DirectoryDemo:
                 email=f"info@{slug}.example.org",
                 website=f"https://{slug}.example.org/",
                 data_sharing_with_authorities=sharing,
+                network=network_of_area[areas[0]],
             )
             result.append((organization, slug, areas, focus))
         self.rows[Organization] = [organization for organization, *_rest in result]

@@ -19,6 +19,14 @@ from waymark.directory.models.base import (
     HsdsObject,
     text_hash,
 )
+from waymark.directory.models.editorial import (
+    ChangeRequest,
+    OrganisationRegistration,
+    ProblemReport,
+    ServiceFeedback,
+    ServiceSuggestion,
+    VerificationLink,
+)
 from waymark.directory.models.locations import (
     Accessibility,
     Address,
@@ -36,6 +44,12 @@ from waymark.directory.models.taxonomy import Attribute, Metadata, Synonym, Taxo
 from waymark.directory.models.translations import TRANSLATION_LANGUAGES, Translation
 
 __all__ = [
+    "VerificationLink",
+    "ServiceSuggestion",
+    "ServiceFeedback",
+    "ProblemReport",
+    "OrganisationRegistration",
+    "ChangeRequest",
     "IMMIGRATION_ADVICE_SLUG",
     "NEED_LINK_TYPE",
     "NEEDS_TAXONOMY_NAME",

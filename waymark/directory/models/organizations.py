@@ -48,6 +48,15 @@ class Organization(HsdsObject):
         verbose_name=_("Waymark organisation"),
         help_text=_("Set when this organisation uses Waymark: its members keep these listings up to date."),
     )
+    network = models.ForeignKey(
+        "accounts.Network",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_organizations",
+        verbose_name=_("network"),
+        help_text=_("The network whose directory editors review this organisation's listings."),
+    )
     # People ask this before anything else: will telling this organisation about me reach the Home Office?
     data_sharing_with_authorities = models.CharField(
         _("sharing personal data with the authorities"),

@@ -1,5 +1,7 @@
 """Services: what a person can get, with Waymark's extensions, and what HSDS hangs on them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,26 @@ from waymark.directory.models.organizations import Organization, Program
 from waymark.directory.models.taxonomy import TaxonomyTerm
 from waymark.directory.models.translations import Translation
 from waymark.lib.text import normalise_search_text
+
+
+class ServiceQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Services the public map shows: active or temporarily closed, and checked (or added)
+        within ``DIRECTORY_HIDE_AFTER_DAYS``. Everything on the live tables has been approved:
+        proposed changes wait in change requests, never here."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.DIRECTORY_HIDE_AFTER_DAYS)
+        return self.filter(
+            Q(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+            & (Q(verified_at__gte=cutoff) | Q(verified_at__isnull=True, created_at__gte=cutoff))
+        )
+
+    def stale(self, now=None):
+        """Services not checked for ``DIRECTORY_STALE_AFTER_DAYS`` (shown as "not checked
+        recently"; some of them have already left the public map)."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.DIRECTORY_STALE_AFTER_DAYS)
+        return self.filter(Q(verified_at__lt=cutoff) | Q(verified_at__isnull=True, created_at__lt=cutoff))
 
 
 class Service(HsdsObject):
@@ -155,6 +177,8 @@ class Service(HsdsObject):
     # Normalised words for search (see build_search_text); filled by whoever saves the service.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
+    objects = ServiceQuerySet.as_manager()
+
     hsds_entity = "service"
     translatable_fields = (
         "name",
@@ -260,6 +284,23 @@ class Service(HsdsObject):
     def assured_date(self):
         """HSDS ``assured_date``: the day the listing was last checked."""
         return timezone.localdate(self.verified_at) if self.verified_at else None
+
+    @property
+    def last_checked_at(self):
+        """When the listing was last confirmed correct: verified, else added to the map."""
+        return self.verified_at or self.created_at
+
+    def check_state(self, now=None):
+        """ "fresh", "due" (owner to be asked, after DIRECTORY_VERIFY_AFTER_DAYS), "stale"
+        (shown as not checked recently) or "hidden" (off the public map)."""
+        age = (now or timezone.now()) - self.last_checked_at
+        if age >= timedelta(days=settings.DIRECTORY_HIDE_AFTER_DAYS):
+            return "hidden"
+        if age >= timedelta(days=settings.DIRECTORY_STALE_AFTER_DAYS):
+            return "stale"
+        if age >= timedelta(days=settings.DIRECTORY_VERIFY_AFTER_DAYS):
+            return "due"
+        return "fresh"
 
     def current_alert(self, today=None):
         """The temporary notice if it has not yet ended, else ""."""
