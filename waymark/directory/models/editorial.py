@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from waymark.accounts.models import Organisation
 from waymark.directory.models.organizations import Organization
 from waymark.directory.models.services import Service
 
@@ -121,6 +122,12 @@ class OrganisationRegistration(models.Model):
         max_length=30,
         choices=Organization.DataSharing.choices,
         default=Organization.DataSharing.UNKNOWN,
+    )
+    kind = models.CharField(
+        _("kind of organisation"),
+        max_length=30,
+        choices=Organisation.Kind.choices,
+        default=Organisation.Kind.CHARITY,
     )
     contact_name = models.CharField(_("your name"), max_length=255)
     contact_email = models.EmailField(_("your e-mail address"))
