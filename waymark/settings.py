@@ -299,6 +299,7 @@ PERIODIC_JOBS = {
     "clearsessions": timedelta(days=1),
     "prune_db_task_results": timedelta(days=1),
     "prune_job_runs": timedelta(days=1),
+    "send_verification_reminders": timedelta(days=1),
 }
 
 LOGGING = {
