@@ -2,10 +2,10 @@ from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from waymark.accounts import views as account_views
 from waymark.api import api
+from waymark.directory.views import public as public_map_views
 from waymark.ops import views as ops_views
 
 admin.site.site_header = "Waymark"
@@ -17,14 +17,16 @@ admin.site.login = secure_admin_login(admin.site.login)
 # Not translated: machines call these.
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", public_map_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
 
 # Pages people read: English at /…, other languages at /<lang>/… (or ?lang=<code>).
 urlpatterns += i18n_patterns(
-    path("", account_views.home, name="home"),
+    # The public service map's search is everyone's start page (signed-in members see their
+    # pages there too).
+    path("", public_map_views.home, name="home"),
     path("accounts/email/", account_views.email_addresses_not_offered),
     path("accounts/", include("allauth.urls")),
     path("", include("waymark.accounts.urls")),

@@ -16,25 +16,12 @@ from waymark.accounts.access import (
     ACTING_MEMBERSHIP_SESSION_KEY,
     get_invitation_for_admin,
     get_membership_for_admin,
-    is_organisation_admin,
     members_of,
     require_organisation_admin,
 )
 from waymark.accounts.forms import AcceptInvitationForm, AdviserRegistrationForm, InviteMemberForm, MemberRolesForm
 from waymark.accounts.middleware import mfa_not_required
 from waymark.accounts.models import Invitation, User, invitation_uuid_from_token
-
-
-def home(request):
-    """The start page. Visitors get the welcome; signed-in users the organisation they act for
-    and the pages their roles open."""
-    if not request.user.is_authenticated:
-        return render(request, "home.html")
-    return render(
-        request,
-        "accounts/home.html",
-        {"is_organisation_admin": is_organisation_admin(request), "is_administrator": request.user.is_superuser},
-    )
 
 
 @login_required
