@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisation/listings/organisation/", views.edit_organization, name="edit_organization"),
     path("organisation/listings/services/new/", views.add_service, name="add_service"),
     path("organisation/listings/services/<uuid:service_id>/", views.edit_service, name="edit_service"),
+    path("organisation/listings/services/<uuid:service_id>/remove/", views.remove_service, name="remove_service"),
     path("organisation/listings/services/<uuid:service_id>/capacity/", views.set_capacity, name="set_capacity"),
     path("organisation/listings/services/<uuid:service_id>/notice/", views.set_notice, name="set_notice"),
     path(
