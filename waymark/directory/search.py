@@ -1,18 +1,102 @@
-"""Searching the public map (stub: the interface is fixed, the engine is being written).
+"""Searching the public map.
 
 The public results page, the print and share versions and the bench all call
-``SearchForm(request.GET)`` then ``search_services(form.query(), language=...)``.
+``SearchForm(request.GET)`` then, when it is valid, ``search_services(form.query(), language=...)``.
+
+What a search does, in order:
+
+1. Only ``Service.objects.public(now)``: active or temporarily closed, checked within a year.
+2. Filters, each a plain condition on the service row or an ``IN`` subquery (no joins that
+   could repeat a service): ``need`` (the term and every need within it), ``speaks``
+   (a ``Language.code`` of the service), ``for`` (services "for anyone" count),
+   ``free`` (no cost option above 0), ``access``.
+3. Text (``q``): the words are normalised like ``search_text`` (``waymark.lib.text``), so an
+   Arabic-keyboard spelling finds Persian text. Every word must be in the service's
+   ``search_text`` as a whole word; the last may be the beginning of one ("dent" finds
+   "dentist"). The full-text index does the matching (``search_index.py``: FTS5 on SQLite,
+   GIN on PostgreSQL; the same result set on both). A run of words that is a need's name or
+   one of its synonyms in ``Synonym`` ("dentist", "طبيب أسنان") also finds every service
+   listed under that need or a need within it, so a synonym added by staff works at once
+   without re-saving services (``search_needs.py``).
+4. ``near``: a postcode, an outcode or "lat,lng". Placed offline (``places.postcodes.locate``);
+   a place we do not know sets ``unknown_place`` and the search goes on without distance.
+   Services with a location within ``NEAR_RADIUS_M`` are kept (bounding box on the indexed
+   coordinates, then haversine in SQL); when none is, the radius widens once to
+   ``WIDER_RADIUS_M``. ``distance_m`` is the distance to the service's nearest location.
+5. ``open_now``: a cheap SQL test keeps services with a schedule that could be open now
+   (today's or yesterday's weekday, times within an hour of the London wall-clock time, date
+   bounds), then ``opening.open_now`` decides exactly, in Python, Europe/London time across
+   clock changes, for those candidates only (their schedules read in one query).
+
+Ranking (deterministic; the same formula on both databases):
+
+- ``relevance = 1 + the number of query words found in the service's name`` (a word is in
+  the name when its first occurrence in ``search_text``, which starts with the normalised
+  name, begins within the name's length);
+- with text and ``near``: by ``relevance / (1 + distance_m / DISTANCE_SCALE_M)``, highest
+  first: each word in the name weighs as much as being ``DISTANCE_SCALE_M`` nearer for a
+  service 0 m away, and proportionally more further out;
+- text only: by relevance; ``near`` only: nearest first; neither: by name.
+- Ties: by name, then id.
+
+"Did you mean": when a text search finds fewer than ``SUGGEST_BELOW`` services, the query is
+corrected in Python over the map's vocabulary (``spelling.py``) and ``suggestion`` holds the
+corrected (normalised) query, or "".
+
+Nothing here stores or logs what was searched.
+
+Queries: a constant number for each kind of search (see the tests): the needs stamp when
+``q`` or ``need`` is given; the place lookup for a postcode; the count and the page (or, with
+``open_now``, the ordered candidates and their schedules); then the page's related rows
+(``prefetch_for_results``: organisation in the same query, locations with their area,
+addresses, schedules).
 """
 
+import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Length, StrIndex
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from waymark.directory.models import Service
-from waymark.lib.text import normalise_search_text
+from waymark.directory.models import Attribute, CostOption, Language, Schedule, Service, ServiceAtLocation
+from waymark.directory.opening import LONDON, WEEKDAY_CODES, open_now
+from waymark.directory.search_index import WordsMatch
+from waymark.directory.search_needs import needs_index
+from waymark.lib.text import normalise_search_text, normalise_words
+from waymark.places.geo import bounding_box, distance_m_expression, haversine_m
+from waymark.places.postcodes import locate, normalise_outcode, normalise_postcode
 
 PAGE_SIZE = 20
+# How far "near" looks, and how far once more when nothing is that close.
+NEAR_RADIUS_M = 10_000
+WIDER_RADIUS_M = 50_000
+# In the text-and-distance score, the distance at which a service counts half as much.
+DISTANCE_SCALE_M = 5_000
+# A text search with fewer results than this gets a "did you mean" when one exists.
+SUGGEST_BELOW = 3
+# The most words of a query that are searched for (the rest are ignored).
+MAX_WORDS = 12
+
+_LAT_LNG = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)\s*$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 
 
 @dataclass
@@ -39,23 +123,100 @@ class SearchResults:
     suggestion: str = ""  # "did you mean" query text, or ""
     place: object = None  # where "near" was found: (latitude, longitude, label) or None
     unknown_place: bool = False  # "near" given but not known: say so, search without distance
+    # Added: the radius "near" searched within, in metres (0 without a place).
+    radius_m: int = 0
+
+
+class _FlagInput(forms.CheckboxInput):
+    """A checkbox that also reads "0", "false", "off" and "no" in a URL as unticked."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "off", "no"):
+            return False
+        return super().value_from_datadict(data, files, name)
+
+
+def parse_lat_lng(text):
+    """(latitude, longitude) from "53.48,-2.24", or None when it is not written that way.
+    Raises ValueError when it is, but outside the Earth's ranges."""
+    match = _LAT_LNG.match(text or "")
+    if not match:
+        return None
+    latitude, longitude = float(match.group(1)), float(match.group(2))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError("out of range")
+    return latitude, longitude
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("What do you need?"), required=False, max_length=200)
     near = forms.CharField(label=_("Postcode or area"), required=False, max_length=60)
-    need = forms.CharField(required=False, max_length=80)
-    speaks = forms.CharField(required=False, max_length=10)
-    open_now = forms.BooleanField(label=_("Open now"), required=False)
-    free = forms.BooleanField(label=_("Free"), required=False)
-    access = forms.ChoiceField(required=False, choices=[("", "")] + Service.AccessMethod.choices)
-    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    need = forms.CharField(label=_("Need"), required=False, max_length=80)
+    speaks = forms.CharField(label=_("Language spoken"), required=False, max_length=10)
+    open_now = forms.BooleanField(label=_("Open now"), required=False, widget=_FlagInput)
+    free = forms.BooleanField(label=_("Free"), required=False, widget=_FlagInput)
+    access = forms.ChoiceField(
+        label=_("How to get it"),
+        required=False,
+        choices=[("", "")] + Service.AccessMethod.choices,
+        error_messages={"invalid_choice": _("Choose how you can get to the service from the list.")},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "invalid": _("The page must be a whole number."),
+            "min_value": _("The page must be 1 or more."),
+            "max_value": _("The page must be 1000 or less."),
+        },
+    )
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["for"] = forms.ChoiceField(
-            required=False, choices=[("", "")] + Service.ImmigrationSituation.choices
+            label=_("Who it is for"),
+            required=False,
+            choices=[("", "")] + Service.ImmigrationSituation.choices,
+            error_messages={"invalid_choice": _("Choose who the service is for from the list.")},
         )
+
+    def clean_near(self):
+        text = self.cleaned_data.get("near", "").strip()
+        if not text:
+            return ""
+        try:
+            point = parse_lat_lng(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("A position needs a latitude from -90 to 90 and a longitude from -180 to 180."), code="out_of_range"
+            ) from None
+        if point is not None:
+            return f"{point[0]:.6f},{point[1]:.6f}"
+        if "," in text or _looks_numeric(text):
+            raise forms.ValidationError(
+                _("Give a position as latitude and longitude separated by a comma, e.g. 53.4808,-2.2426."),
+                code="invalid_position",
+            )
+        postcode = normalise_postcode(text) or normalise_outcode(text)
+        if postcode is None:
+            raise forms.ValidationError(
+                _("Enter a postcode, e.g. M13 9PL, or its first part, e.g. M13."), code="invalid_postcode"
+            )
+        return postcode
+
+    def clean_need(self):
+        value = self.cleaned_data.get("need", "").strip()
+        if value and needs_index().find(value) is None:
+            raise forms.ValidationError(_("Choose a need from the list."), code="unknown_need")
+        return value
+
+    def clean_speaks(self):
+        value = self.cleaned_data.get("speaks", "").strip().lower().replace("_", "-")
+        if value and not _LANGUAGE_CODE.match(value):
+            raise forms.ValidationError(_("Choose a language from the list."), code="invalid_language")
+        return value
 
     def query(self):
         data = self.cleaned_data
@@ -72,14 +233,235 @@ class SearchForm(forms.Form):
         )
 
 
+def _looks_numeric(text):
+    return bool(re.fullmatch(r"[\s\d.+-]+", text))
+
+
+# --- What a results page shows ---------------------------------------------------------------
+
+
+def prefetch_for_results(queryset):
+    """``queryset`` with what a results list shows, in a fixed number of queries: the
+    organisation (joined), the service's locations with their area and addresses, and its
+    schedules (for "open now" and "next open"). Read ``service.service_at_locations.all()``,
+    ``sal.location.area``, ``sal.location.addresses.all()`` (mind ``location.address_hidden``)
+    and ``service.schedules.all()``."""
+    return queryset.select_related("organization").prefetch_related(
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location__area").prefetch_related("location__addresses"),
+        ),
+        "schedules",
+    )
+
+
+def _result_location(service, place):
+    """The location to show for a result: the nearest to ``place`` with coordinates, else the
+    first physical one, else the first; None when the service has no location."""
+    locations = [link.location for link in service.service_at_locations.all()]
+    if not locations:
+        return None
+    if place is not None:
+        placed = [location for location in locations if location.latitude is not None]
+        if placed:
+            return min(
+                placed,
+                key=lambda location: haversine_m(
+                    place[0], place[1], float(location.latitude), float(location.longitude)
+                ),
+            )
+    physical = [location for location in locations if location.location_type == "physical"]
+    return (physical or locations)[0]
+
+
+# --- The search ------------------------------------------------------------------------------
+
+
+def _services_with_need(term_ids):
+    return Attribute.objects.filter(link_entity=Service.hsds_entity, taxonomy_term_id__in=term_ids).values("link_id")
+
+
+def _filter(services, query, needs):
+    if query.need:
+        term_id = needs.find(query.need)
+        if term_id is None:
+            return services.none()
+        services = services.filter(id__in=_services_with_need(needs.branch(term_id)))
+    if query.speaks:
+        services = services.filter(
+            id__in=Language.objects.filter(code__iexact=query.speaks, service__isnull=False).values("service_id")
+        )
+    if query.for_:
+        services = services.filter(Service.q_for_situation(query.for_))
+    if query.free:
+        services = services.exclude(Exists(CostOption.objects.filter(service=OuterRef("pk"), amount__gt=0)))
+    if query.access:
+        services = services.filter(Service.q_access(query.access))
+    return services
+
+
+def _text(services, words, needs):
+    """Services matching ``words`` (normalised), annotated with ``relevance``."""
+    last = len(words) - 1
+    expansions = needs.expansions(words) if needs is not None else []
+    covered = {position for start, end, _terms in expansions for position in range(start, end)}
+    plain = [position for position in range(len(words)) if position not in covered]
+    if plain:
+        services = services.filter(WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last))
+    for start, end, term_ids in expansions:
+        services = services.filter(
+            Q(WordsMatch(words[start:end], prefix_last=end - 1 == last)) | Q(id__in=_services_with_need(term_ids))
+        )
+    padded = Concat(Value(" "), F("search_text"), Value(" "), output_field=TextField())
+    in_name = []
+    for position, word in enumerate(words):
+        needle = f" {word}" if position == last else f" {word} "
+        alias = f"_word_{position}_at"
+        services = services.alias(**{alias: StrIndex(padded, Value(needle))})
+        in_name.append(
+            Case(
+                When(Q(**{f"{alias}__gte": 1, f"{alias}__lte": Length("name")}), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    relevance = Value(1)
+    for part in in_name:
+        relevance = relevance + part
+    return services.annotate(relevance=relevance)
+
+
+def _near(services, latitude, longitude, radius_m):
+    """Services with a location within ``radius_m``, annotated with ``distance_m`` to the nearest."""
+    box = bounding_box(latitude, longitude, radius_m)
+    within = (
+        ServiceAtLocation.objects.filter(box.q("location__latitude", "location__longitude"))
+        .annotate(d=distance_m_expression(latitude, longitude, "location__latitude", "location__longitude"))
+        .filter(d__lte=radius_m)
+    )
+    nearest = within.filter(service=OuterRef("pk")).order_by("d").values("d")[:1]
+    return services.filter(id__in=within.values("service_id")).annotate(
+        distance_m=Subquery(nearest, output_field=FloatField())
+    )
+
+
+def _maybe_open_q(now):
+    """A filter on schedules keeping every one that could be open at ``now`` (and a few that
+    are not: ``opening.open_now`` decides). Wall-clock times are compared within an hour either
+    side, which covers the hour a clock change adds or removes."""
+    local = now.astimezone(LONDON)
+    today = local.date()
+    yesterday = today - dt.timedelta(days=1)
+    day_q = Q(byday="") | Q(byday__icontains=WEEKDAY_CODES[today.weekday()])
+    day_q |= Q(byday__icontains=WEEKDAY_CODES[yesterday.weekday()])
+    earliest, latest = local - dt.timedelta(hours=1), local + dt.timedelta(hours=1)
+    same_day = Q(closes_at__gt=F("opens_at"))
+    if latest.date() == today:
+        same_day &= Q(opens_at__lte=latest.time())
+    if earliest.date() == today:
+        same_day &= Q(closes_at__gt=earliest.time())
+    overnight = Q(closes_at__lte=F("opens_at"))
+    other_zone = Q(timezone__isnull=False) & ~Q(timezone__in=[0, 1])
+    return (
+        Q(opens_at__isnull=False, closes_at__isnull=False)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=today + dt.timedelta(days=1)))
+        & (Q(dtstart__isnull=True) | Q(dtstart__lte=today + dt.timedelta(days=1)))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=yesterday - dt.timedelta(days=1)))
+        & (Q(until__isnull=True) | Q(until__gte=yesterday - dt.timedelta(days=1)))
+        & (other_zone | (day_q & (same_day | overnight)))
+    )
+
+
+def _ordered(services, *, text, near):
+    if text and near:
+        score = F("relevance") / (Value(1.0) + F("distance_m") / Value(float(DISTANCE_SCALE_M)))
+        return services.annotate(score=score).order_by("-score", "name", "id")
+    if text:
+        return services.order_by("-relevance", "name", "id")
+    if near:
+        return services.order_by("distance_m", "name", "id")
+    return services.order_by("name", "id")
+
+
+def _place(near):
+    """(latitude, longitude, label) for a validated ``near``, or None when not known."""
+    try:
+        point = parse_lat_lng(near)
+    except ValueError:
+        return None
+    if point is not None:
+        return (point[0], point[1], near)
+    found = locate(near)
+    if not found:
+        return None
+    return (found.latitude, found.longitude, found.query)
+
+
+def _evaluate(services, query, now, page_size):
+    """(total, the page's services in order) for an ordered queryset."""
+    offset = (query.page - 1) * page_size
+    if not query.open_now:
+        total = services.count()
+        page = list(prefetch_for_results(services)[offset : offset + page_size]) if offset < total else []
+        return total, page
+    maybe_open = _maybe_open_q(now)
+    candidates = services.filter(Exists(Schedule.objects.filter(maybe_open, service=OuterRef("pk"))))
+    ordered_ids = list(candidates.values_list("id", flat=True))
+    schedules = {}
+    candidate_ids = candidates.order_by().values("id")
+    for schedule in Schedule.objects.filter(maybe_open, service__in=candidate_ids):
+        schedules.setdefault(schedule.service_id, []).append(schedule)
+    open_ids = [service_id for service_id in ordered_ids if open_now(schedules.get(service_id, ()), now)]
+    page_ids = open_ids[offset : offset + page_size]
+    if not page_ids:
+        return len(open_ids), []
+    by_id = {service.id: service for service in prefetch_for_results(services.filter(id__in=page_ids))}
+    return len(open_ids), [by_id[service_id] for service_id in page_ids]
+
+
 def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
-    """Stub: a plain substring match. To be replaced by the real engine."""
-    services = Service.objects.public(now).select_related("organization")
-    if query.q:
-        for word in normalise_search_text(query.q).split():
-            services = services.filter(search_text__contains=word)
-    total = services.count()
-    page = list(services[(query.page - 1) * page_size : query.page * page_size])
+    """Search the public map. ``query`` is a ``SearchQuery`` (from ``SearchForm.query()``).
+
+    ``language`` is the interface language (kept for what a page shows; matching covers every
+    language at once). ``now`` fixes the clock for "open now" and for which services are
+    public. Returns ``SearchResults`` whose services are this page's, with ``distance_m``
+    (None without a place) and ``result_location`` (the location to show, nearest first).
+    """
+    now = now or timezone.now()
+    results = SearchResults(page=query.page)
+    words = normalise_words(query.q)[:MAX_WORDS]
+    needs = needs_index() if (words or query.need) else None
+
+    services = _filter(Service.objects.public(now), query, needs)
+    if words:
+        services = _text(services, words, needs)
+
+    place = None
+    if query.near:
+        place = _place(query.near)
+        results.unknown_place = place is None
+        results.place = place
+
+    radii = [NEAR_RADIUS_M, WIDER_RADIUS_M] if place is not None else [0]
+    for radius in radii:
+        searched = _near(services, place[0], place[1], radius) if place is not None else services
+        ordered = _ordered(searched, text=bool(words), near=place is not None)
+        total, page = _evaluate(ordered, query, now, page_size)
+        results.radius_m = radius
+        if total:
+            break
+
     for service in page:
-        service.distance_m = None
-    return SearchResults(services=page, total=total, page=query.page, pages=max(1, -(-total // page_size)))
+        service.distance_m = getattr(service, "distance_m", None)
+        service.result_location = _result_location(service, place)
+    results.services = page
+    results.total = total
+    results.pages = max(1, math.ceil(total / page_size))
+
+    if words and total < SUGGEST_BELOW:
+        from waymark.directory.spelling import suggest, vocabulary_for_map
+
+        corrected = suggest(" ".join(words), vocabulary_for_map())
+        if corrected and corrected != normalise_search_text(query.q):
+            results.suggestion = corrected
+    return results
