@@ -338,7 +338,16 @@ class Invitation(models.Model):
         sent beforehand (to an address of their own, say), so their invitations stop working.
         """
         membership = Membership.objects.filter(organisation_id=self.organisation_id, user_id=self.invited_by_id).first()
-        return membership is not None and membership.has_role(Role.ORGANISATION_ADMIN)
+        if membership is not None and membership.has_role(Role.ORGANISATION_ADMIN):
+            return True
+        # An organisation that joined through "add your organisation" gets its first admin
+        # from the directory editor who approved it (or an administrator): their invitation
+        # holds while they still edit for one of the organisation's networks.
+        return self.invited_by.is_superuser or PlatformRole.objects.filter(
+            user_id=self.invited_by_id,
+            kind=PlatformRole.Kind.DIRECTORY_EDITOR,
+            network__organisations=self.organisation_id,
+        ).exists()
 
     def link_token(self):
         """The token for the e-mailed link: this invitation's uuid, signed and timestamped."""
