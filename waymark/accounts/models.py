@@ -343,11 +343,14 @@ class Invitation(models.Model):
         # An organisation that joined through "add your organisation" gets its first admin
         # from the directory editor who approved it (or an administrator): their invitation
         # holds while they still edit for one of the organisation's networks.
-        return self.invited_by.is_superuser or PlatformRole.objects.filter(
-            user_id=self.invited_by_id,
-            kind=PlatformRole.Kind.DIRECTORY_EDITOR,
-            network__organisations=self.organisation_id,
-        ).exists()
+        return (
+            self.invited_by.is_superuser
+            or PlatformRole.objects.filter(
+                user_id=self.invited_by_id,
+                kind=PlatformRole.Kind.DIRECTORY_EDITOR,
+                network__organisations=self.organisation_id,
+            ).exists()
+        )
 
     def link_token(self):
         """The token for the e-mailed link: this invitation's uuid, signed and timestamped."""
