@@ -372,6 +372,8 @@ def describe_service(service, tr, now):
         schedules = list(locations[0].schedules.all())
     phones = list(service.phones.all()) or [phone for location in locations for phone in location.phones.all()]
     regulated = bool(service.advice_regulator)
+    # "Free." beside the page's own "Free" says it twice.
+    fees = tr(service, "fees_description")
     item.update(
         {
             "alternate_name": tr(service, "alternate_name"),
@@ -389,7 +391,7 @@ def describe_service(service, tr, now):
             "interpreters": service.interpreters_available,
             "interpretation": tr(service, "interpretation_services"),
             "free": not costs,
-            "fees": tr(service, "fees_description"),
+            "fees": fees if costs or fees.text.strip(" .").lower() != "free" else None,
             "costs": [(option, tr(option, "option")) for option in costs],
             "documents": [tr(document, "document") for document in documents],
             "regulator": service.get_advice_regulator_display() if regulated else "",
