@@ -241,14 +241,23 @@ class ResultsTests(PublicMapTestCase):
     def test_it_shows_the_distance_and_rounds_it_up_to_a_kilometre_for_a_hidden_address(self):
         self.food_bank.distance_m = 420
         self.refuge.distance_m = 1234
-        found = SearchResults(services=[self.food_bank, self.refuge], total=2, place=(53.57, -2.43, "BL3"))
+        found = SearchResults(
+            services=[self.food_bank, self.refuge], total=2, place=(53.57, -2.43, "BL3"), radius_m=5000
+        )
         with mock.patch("waymark.directory.views.public.search_services", return_value=found):
             response = self.get("/services/?near=BL3")
 
-        self.assertContains(response, "2 services found · nearest to BL3 first")
+        self.assertContains(response, "2 services found · within 5 km of BL3, nearest first")
         self.assertContains(response, "BL3 6HH · 420 m")
         self.assertContains(response, "within 2 km")
         self.assertNotContains(response, "1.2 km")
+
+    def test_it_finds_services_near_a_postcode_district(self):
+        response = self.get("/services/?q=food&near=BL3")
+
+        self.assertContains(response, f'href="/services/{self.food_bank.id}/"')
+        self.assertIsNotNone(response.context["results"][0]["distance_m"])
+        self.assertRegex(response.text, r"BL3 6HH · \d+ m|BL3 6HH · [\d.]+ km")
 
     def test_it_pages_through_results_keeping_the_search(self):
         found = SearchResults(services=[self.food_bank], total=45, page=2, pages=3)

@@ -192,7 +192,8 @@ def _language_name(language):
 
 def describe_result(service, tr, now):
     """What a results list shows of one service (prefetched with RESULT_PREFETCH)."""
-    location = _location_of(service)
+    # The search picks the location nearest the place searched from, when there is one.
+    location = getattr(service, "result_location", None) or _location_of(service)
     place = describe_place(location, tr)
     alert = service.current_alert(timezone.localdate(now, LONDON))
     return {
