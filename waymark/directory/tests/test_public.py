@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from waymark.directory.models import (
+    Accessibility,
     Address,
     CostOption,
     Language,
@@ -326,6 +327,25 @@ class ServicePageTests(PublicMapTestCase):
         self.assertContains(response, f'href="/services/{self.food_bank.id}/feedback/"')
         self.assertContains(response, 'href="/suggest-a-service/"')
         self.assertContains(response, f'src="/services/{self.food_bank.id}/qr.svg"')
+
+    def test_it_says_who_else_it_is_for_how_to_get_in_and_where_it_is_listed(self):
+        Service.objects.filter(id=self.food_bank.id).update(for_families=True)
+        self.food_bank.restricted_to_areas.add(self.bolton)
+        Accessibility.objects.create(location=self.centre, description="Step-free entrance at the side.")
+
+        response = self.get(self.url())
+
+        self.assertContains(response, "Families welcome.")
+        self.assertContains(response, "Only for people living in Bolton.")
+        self.assertContains(response, "Step-free entrance at the side.")
+        self.assertContains(response, 'Listed under: <a href="/services/?need=food">Food</a>', html=True)
+
+    def test_it_says_a_temporarily_closed_service_is_closed(self):
+        Service.objects.filter(id=self.food_bank.id).update(status=Service.Status.TEMPORARILY_CLOSED)
+
+        for url in (self.url(), "/services/?q=food", self.url(suffix="share.txt")):
+            with self.subTest(url):
+                self.assertContains(self.get(url), "Temporarily closed.")
 
     def test_it_says_when_no_documents_are_needed_and_what_it_costs(self):
         CostOption.objects.create(service=self.refuge, amount=Decimal("2.00"), currency="GBP", option="Each visit")

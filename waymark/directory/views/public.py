@@ -207,6 +207,7 @@ def describe_result(service, tr, now):
         "capacity": service.get_capacity_status_display() if service.capacity_status else "",
         "capacity_status": service.capacity_status,
         "stale": service.check_state(now) == "stale",
+        "closed": service.status == Service.Status.TEMPORARILY_CLOSED,
         "phones": list(service.phones.all()),
         "languages": [_language_name(language) for language in service.languages.all()],
     }
@@ -349,6 +350,7 @@ def get_public_service(service_id):
             "required_documents",
             "service_at_locations__location__phones",
             "service_at_locations__location__accessibility",
+            "restricted_to_areas",
         )
         .filter(id=service_id)
         .first()
@@ -366,7 +368,8 @@ def describe_service(service, tr, now):
     schedules = list(service.schedules.all())
     documents = list(service.required_documents.all())
     costs = [option for option in service.cost_options.all() if option.amount]
-    prefetch_translations([service, *locations, *schedules, *documents, *costs, *needs], language)
+    access_notes = [item for location in locations for item in location.accessibility.all()]
+    prefetch_translations([service, *locations, *schedules, *documents, *costs, *needs, *access_notes], language)
     item = describe_result(service, tr, now)
     places = [describe_place(location, tr) for location in locations]
     if not schedules and locations:
@@ -382,6 +385,9 @@ def describe_service(service, tr, now):
             "eligibility": tr(service, "eligibility_description"),
             "situations": [str(Service.ImmigrationSituation(value).label) for value in service.immigration_situations],
             "gender": service.get_gender_display() if service.gender != Service.Gender.ANY else "",
+            "families": service.for_families,
+            "lgbt": service.for_lgbt,
+            "only_areas": [area.name for area in service.restricted_to_areas.all()],
             "age": (service.minimum_age, service.maximum_age),
             "access_methods": [str(Service.AccessMethod(value).label) for value in service.access_methods],
             "how_to": tr(service, "application_process"),
@@ -401,7 +407,13 @@ def describe_service(service, tr, now):
             "data_sharing": service.organization.get_data_sharing_with_authorities_display(),
             "data_sharing_known": service.organization.data_sharing_with_authorities != "unknown",
             "last_checked": timezone.localdate(service.last_checked_at, LONDON),
-            "needs": [translated(term, "name", language)[0] for term in needs],
+            "needs": [(term.slug, translated(term, "name", language)[0]) for term in needs if term.slug],
+            "accessibility": [
+                tr(item, "description")
+                for location in locations
+                if not location.address_hidden
+                for item in location.accessibility.all()
+            ],
             "url": service.url,
             "email": service.email,
         }
