@@ -309,9 +309,7 @@ def _text(services, words, needs):
     if plain:
         services = services.filter(WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last))
     for start, end, term_ids in expansions:
-        services = services.filter(
-            Q(WordsMatch(words[start:end], prefix_last=end - 1 == last)) | Q(id__in=_services_with_need(term_ids))
-        )
+        services = services.filter(WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids))
     padded = Concat(Value(" "), F("search_text"), Value(" "), output_field=TextField())
     in_name = []
     for position, word in enumerate(words):

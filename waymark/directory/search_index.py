@@ -32,7 +32,7 @@ The same function adds a plain index on ``directory_location (latitude, longitud
 """
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func
+from django.db.models import F, Lookup
 
 FTS_TABLE = "directory_service_fts"
 KEY_TABLE = "directory_service_search_key"
@@ -169,39 +169,75 @@ def _like_escape(word):
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class WordsMatch(Func):
+class WordsMatch(Lookup):
     """True for the services whose ``search_text`` holds every one of ``words`` (already
     normalised) as a whole word; with ``prefix_last``, the last may be the beginning of a word.
+    With ``or_needs`` (taxonomy term ids), also true for the services listed under one of
+    those needs (a query word that is a synonym of a need).
 
-    Use it in ``.filter(...)``; it compiles to the vendor's full-text index.
+    Use it in ``.filter(...)``; it compiles to the vendor's full-text index. The "or" is a
+    ``UNION`` inside one ``IN`` subquery, so each side uses its own index.
     """
 
-    output_field = BooleanField()
+    # A Lookup rather than a Func: Django puts a lookup into WHERE as it is, where a boolean
+    # Func would be compared with "= 1" on SQLite, which keeps the planner from using the index.
+    lookup_name = "words_match"
+    prepare_rhs = False
 
-    def __init__(self, words, *, prefix_last=False):
+    def __init__(self, words, *, prefix_last=False, or_needs=()):
         if not words:
             raise ValueError("WordsMatch needs at least one word.")
         self.words = tuple(words)
         self.prefix_last = prefix_last
-        super().__init__(F("id"), F("search_text"))
+        self.or_needs = tuple(sorted(or_needs, key=str))
+        super().__init__(F("id"), None)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        id_sql, id_params = compiler.compile(self.source_expressions[0])
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [])
+
+    def _columns(self, compiler, connection):
+        """The compiled id column and the search_text column of the same table."""
+        id_sql, id_params = compiler.compile(self.lhs)
+        text_sql = f"{compiler.quote_name_unless_alias(self.lhs.alias)}.{connection.ops.quote_name('search_text')}"
+        return id_sql, tuple(id_params), text_sql
+
+    def _needs_union(self, connection):
+        if not self.or_needs:
+            return "", ()
+        placeholders = ", ".join(["%s"] * len(self.or_needs))
+        ids = [term_id.hex if connection.vendor == "sqlite" else term_id for term_id in self.or_needs]
+        # Only placeholders are put into the text; the ids go as parameters.
+        where = f"a.link_entity = 'service' AND a.taxonomy_term_id IN ({placeholders})"
+        sql = f" UNION SELECT a.link_id FROM directory_attribute a WHERE {where}"  # noqa: S608
+        return sql, tuple(ids)
+
+    def as_sqlite(self, compiler, connection):
+        id_sql, id_params, _text_sql = self._columns(compiler, connection)
+        union_sql, union_params = self._needs_union(connection)
         subquery = (
             "SELECT k.service_id FROM directory_service_fts f JOIN directory_service_search_key k ON k.id = f.rowid "
             "WHERE directory_service_fts MATCH %s"
         )
-        sql = f"{id_sql} IN ({subquery})"
-        return sql, (*id_params, _fts5_query(self.words, self.prefix_last))
+        sql = f"{id_sql} IN ({subquery}{union_sql})"
+        return sql, (*id_params, _fts5_query(self.words, self.prefix_last), *union_params)
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        text_sql, text_params = compiler.compile(self.source_expressions[1])
-        sql = f"to_tsvector('simple'::regconfig, {text_sql}) @@ to_tsquery('simple'::regconfig, %s)"
-        return sql, (*text_params, _tsquery(self.words, self.prefix_last))
+    def as_postgresql(self, compiler, connection):
+        tsquery = _tsquery(self.words, self.prefix_last)
+        id_sql, id_params, text_sql = self._columns(compiler, connection)
+        if not self.or_needs:
+            sql = f"to_tsvector('simple'::regconfig, {text_sql}) @@ to_tsquery('simple'::regconfig, %s)"
+            return sql, (tsquery,)
+        union_sql, union_params = self._needs_union(connection)
+        subquery = (
+            "SELECT s.id FROM directory_service s "
+            "WHERE to_tsvector('simple'::regconfig, s.search_text) @@ to_tsquery('simple'::regconfig, %s)"
+        )
+        return f"{id_sql} IN ({subquery}{union_sql})", (*id_params, tsquery, *union_params)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection):
         # Any other database: the same meaning with LIKE on the text padded with spaces.
-        text_sql, text_params = compiler.compile(self.source_expressions[1])
+        id_sql, id_params, text_sql = self._columns(compiler, connection)
+        text_params = ()
         padded = f"(' ' || {text_sql} || ' ')"
         clauses, params = [], []
         for position, word in enumerate(self.words):
@@ -209,4 +245,9 @@ class WordsMatch(Func):
             pattern = f"% {_like_escape(word)}{'%' if last and self.prefix_last else ' %'}"
             clauses.append(f"{padded} LIKE %s ESCAPE '\\'")
             params += [*text_params, pattern]
-        return "(" + " AND ".join(clauses) + ")", tuple(params)
+        sql = " AND ".join(clauses)
+        if self.or_needs:
+            union_sql, union_params = self._needs_union(connection)
+            sql = f"({sql}) OR {id_sql} IN ({union_sql.removeprefix(' UNION ')})"
+            params += [*id_params, *union_params]
+        return f"({sql})", tuple(params)

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from waymark.accounts.demo import DEMO_PASSWORD, demo_data_allowed
 from waymark.accounts.models import Membership, Network, Organisation, Role, User
+from waymark.directory.scale import generate_services, services_prefix_in_use
 from waymark.places.models import Area
 
 EMAIL_DOMAIN = "scale.waymark"
@@ -51,6 +52,8 @@ class ScaleRun:
     areas: int
     batch_size: int
     password_hash: str
+    # Service-map services (waymark/directory/scale.py), spread over the outcode centroids.
+    services: int = 0
     area_ids: list[int] = field(default_factory=list)
     network_ids: list[int] = field(default_factory=list)
     organisation_ids: list[int] = field(default_factory=list)
@@ -177,7 +180,7 @@ def generate_members(run):
     run.count("memberships", run.organisations * per_organisation)
 
 
-STEPS = [generate_areas, generate_networks, generate_organisations, generate_members]
+STEPS = [generate_areas, generate_networks, generate_organisations, generate_members, generate_services]
 
 
 def prefix_in_use(prefix):
@@ -190,6 +193,7 @@ def prefix_in_use(prefix):
         Area.objects.filter(slug__regex=rf"^{prefix}-area-{number}$").exists()
         or Network.objects.filter(slug__regex=rf"^{prefix}-network-{number}$").exists()
         or Organisation.objects.filter(slug__regex=rf"^{prefix}-org-{number}$").exists()
+        or services_prefix_in_use(prefix)
     )
 
 
@@ -203,6 +207,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--networks", type=int, default=10, help="networks to create (default 10)")
         parser.add_argument("--areas", type=int, default=50, help="areas to create (default 50)")
+        parser.add_argument(
+            "--services", type=int, default=0, help="service-map services over the outcode centroids (default 0)"
+        )
         parser.add_argument("--batch-size", type=int, default=1000, help="most rows per insert (default 1000)")
         parser.add_argument(
             "--prefix", default="scale", help="marks every generated row; use a new one for each run (default scale)"
@@ -231,6 +238,7 @@ class Command(BaseCommand):
             users_per_organisation=options["users_per_organisation"],
             networks=options["networks"],
             areas=options["areas"],
+            services=options["services"],
             batch_size=options["batch_size"],
             password_hash=make_password(options["password"]),
         )
@@ -252,6 +260,7 @@ class Command(BaseCommand):
             "users_per_organisation": (0, 1000),
             "networks": (0, 10**NETWORK_DIGITS - 1),
             "areas": (0, 10**AREA_DIGITS - 1),
+            "services": (0, 9_999_999),
             "batch_size": (1, 100_000),
         }
         for option, (low, high) in limits.items():
