@@ -213,8 +213,8 @@ class ResultsTests(PublicMapTestCase):
         self.assertContains(response, '<option value="food" selected>Food</option>', html=True)
         self.assertContains(response, '<option value="drop_in" selected>Drop in</option>', html=True)
         self.assertContains(response, '<option value="ar" selected>Arabic</option>', html=True)
-        self.assertContains(response, 'name="open_now" id="filter-open-now" value="1" checked')
-        self.assertContains(response, 'name="free" id="filter-free" value="1" checked')
+        self.assertContains(response, 'name="open_now" id="id_open_now" value="1" checked')
+        self.assertContains(response, 'name="free" id="id_free" value="1" checked')
         self.assertContains(response, '<details class="filters" open>')
 
     def test_it_says_what_was_wrong_with_a_search_it_cannot_read(self):
@@ -222,6 +222,13 @@ class ResultsTests(PublicMapTestCase):
 
         self.assertContains(response, "There is a problem")
         self.assertIsNone(response.context["found"])
+
+    def test_it_marks_a_position_off_the_earth_beside_the_box(self):
+        response = self.get("/services/?near=91,200")
+
+        self.assertContains(response, '<a href="#id_near">', count=1)
+        self.assertContains(response, '<p class="field-error" id="id_near_error">')
+        self.assertContains(response, 'value="91,200"')
 
     def test_it_says_so_when_it_does_not_know_the_postcode(self):
         found = SearchResults(services=[], total=0, unknown_place=True)

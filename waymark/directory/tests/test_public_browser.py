@@ -92,7 +92,7 @@ def test_a_person_searches_in_arabic_on_a_narrow_phone_and_opens_a_service(
     assert_fits(page)
     assert_accessible(page)
 
-    page.locator("#search-q").fill("الطعام")
+    page.locator("#id_q").fill("الطعام")
     page.locator(".search-form button[type=submit]").click()
 
     expect(page).to_have_url(live_server.url + "/ar/services/?q=%D8%A7%D9%84%D8%B7%D8%B9%D8%A7%D9%85&near=")
@@ -140,6 +140,6 @@ def test_near_me_is_hidden_without_javascript(live_server, new_context, food_ban
     page.goto(live_server.url + "/services/")
 
     expect(page.get_by_role("button", name="Near me")).to_be_hidden()
-    page.locator("#search-near").fill("BL3")
+    page.locator("#id_near").fill("BL3")
     page.locator(".search-form button[type=submit]").click()
     expect(page).to_have_url(live_server.url + "/services/?q=&near=BL3&need=&speaks=&for=&access=")
