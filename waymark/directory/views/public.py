@@ -2,7 +2,8 @@
 versions for sharing, and the about page.
 
 Anyone may read these pages without an account. They set no cookie on a visitor (no session,
-no CSRF token: their only forms are searches sent by GET), load nothing from anyone else, and
+no CSRF token: their own forms are searches sent by GET, and the language switcher takes a
+visitor's choice without a token, see ``choose_language``), load nothing from anyone else, and
 show each service's text in the visitor's language where a reviewed translation exists, else
 in English with a notice saying so.
 """
@@ -345,7 +346,7 @@ def get_public_service(service_id):
         Service.objects.public()
         .select_related("organization")
         .prefetch_related(
-            *RESULT_PREFETCH[1:],
+            *(lookup for lookup in RESULT_PREFETCH if lookup != "organization"),
             "cost_options",
             "required_documents",
             "service_at_locations__location__phones",
