@@ -401,10 +401,13 @@ def _clean_opening_times(value, errors):
     return entries
 
 
-def clean_service_data(data, *, organization, current=None):
+def clean_service_data(data, *, organization, current=None, strict=False):
     """``data`` checked and made canonical, over ``current`` (the shape to start from; the
     empty shape when None): keys missing from ``data`` keep their current value. Raises
-    ValidationError keyed by the shape's keys; returns (data, needs terms)."""
+    ValidationError keyed by the shape's keys; returns (data, needs terms).
+
+    A problem the listing already had, in a key ``data`` does not give, is not raised unless
+    ``strict`` (see ``_raise_new_errors``)."""
     merged = dict(current or service_data(Service(organization=organization)))
     unknown = set(data) - set(SERVICE_KEYS)
     if unknown:
@@ -491,9 +494,37 @@ def clean_service_data(data, *, organization, current=None):
         errors["location"] = _("Choose one of your organisation's locations.")
     clean["location"] = str(location)
     clean["opening_times"] = _clean_opening_times(merged["opening_times"], errors)
+    _raise_new_errors(
+        errors,
+        data,
+        clean,
+        None if strict else current,
+        lambda: clean_service_data({}, organization=organization, current=current, strict=True),
+    )
+    return {key: clean[key] for key in SERVICE_KEYS}, terms
+
+
+def _raise_new_errors(errors, data, clean, current, recheck):
+    """Raise ``errors`` as a ValidationError, leaving out the listing's own old problems.
+
+    A listing imported or made before these rules (a cost left empty, a location without a
+    street) must still take a change to something else: an error on a key that ``data`` does
+    not give, and that the ``current`` data alone has too (``recheck`` validates it), is left
+    out and its current value kept. The forms give every key, so people still see and fix
+    old problems there; a change request holding a few keys is not blocked by them.
+    """
+    if errors and current is not None:
+        try:
+            recheck()
+            old = {}
+        except ValidationError as error:
+            old = error.message_dict if hasattr(error, "error_dict") else {}
+        inherited = [key for key, message in errors.items() if key not in data and old.get(key) == [str(message)]]
+        for key in inherited:
+            del errors[key]
+            clean[key] = current[key]
     if errors:
         raise ValidationError(errors)
-    return {key: clean[key] for key in SERVICE_KEYS}, terms
 
 
 def _uuid_or_none(text):
@@ -630,7 +661,7 @@ def organization_data(organization):
     }
 
 
-def clean_organization_data(data, *, current):
+def clean_organization_data(data, *, current, strict=False):
     unknown = set(data) - set(ORGANIZATION_KEYS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
@@ -647,8 +678,13 @@ def clean_organization_data(data, *, current):
     }
     if clean["data_sharing_with_authorities"] not in Organization.DataSharing.values:
         errors["data_sharing_with_authorities"] = _("Choose from the list.")
-    if errors:
-        raise ValidationError(errors)
+    _raise_new_errors(
+        errors,
+        data,
+        clean,
+        None if strict else current,
+        lambda: clean_organization_data({}, current=current, strict=True),
+    )
     return clean
 
 
@@ -693,7 +729,7 @@ def location_data(location):
     }
 
 
-def clean_location_data(data, *, current):
+def clean_location_data(data, *, current, strict=False):
     unknown = set(data) - set(LOCATION_KEYS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
@@ -722,8 +758,9 @@ def clean_location_data(data, *, current):
         errors["area"] = _("Choose from the list.")
     if clean["address_hidden"] and not clean["area"]:
         errors["area"] = _("A location with a hidden address must show its area.")
-    if errors:
-        raise ValidationError(errors)
+    _raise_new_errors(
+        errors, data, clean, None if strict else current, lambda: clean_location_data({}, current=current, strict=True)
+    )
     return clean
 
 
@@ -743,18 +780,20 @@ def apply_location_data(location, data, *, organization):
     location.transportation = clean["transportation"]
     location.address_hidden = clean["address_hidden"]
     location.area = Area.objects.get(slug=clean["area"]) if clean["area"] else None
-    location.latitude = round(place.latitude, 6)
-    location.longitude = round(place.longitude, 6)
+    if place:
+        location.latitude = round(place.latitude, 6)
+        location.longitude = round(place.longitude, 6)
     location.save()
-    address = location.addresses.order_by("created_at").first() or Address(
-        location=location, address_type=LocationType.PHYSICAL
-    )
-    address.address_1 = clean["address_1"]
-    address.address_2 = clean["address_2"]
-    address.city = clean["city"]
-    address.state_province = clean["county"]
-    address.postal_code = clean["postal_code"]
-    address.save()
+    address = location.addresses.order_by("created_at").first()
+    # A place without a street (online, say) made before these rules stays without one.
+    if address is not None or clean["address_1"]:
+        address = address or Address(location=location, address_type=LocationType.PHYSICAL)
+        address.address_1 = clean["address_1"]
+        address.address_2 = clean["address_2"]
+        address.city = clean["city"]
+        address.state_province = clean["county"]
+        address.postal_code = clean["postal_code"]
+        address.save()
     # Services given here change with it ("last modified" is of the service and what it holds).
     Service.objects.filter(service_at_locations__location=location).update(last_modified=timezone.now())
     return location

@@ -282,7 +282,7 @@ class OrganizationForm(ListingForm):
     )
 
     def validate(self, data):
-        return clean_organization_data(data, current=data)
+        return clean_organization_data(data, current=data, strict=True)
 
 
 class LocationForm(ListingForm):
@@ -328,7 +328,7 @@ class LocationForm(ListingForm):
         return data
 
     def validate(self, data):
-        return clean_location_data(data, current=data)
+        return clean_location_data(data, current=data, strict=True)
 
 
 # --- live changes ---------------------------------------------------------------------------

@@ -222,6 +222,20 @@ class ServiceDataTestCase(TestCase):
         self.assert_refused(full_service_data(url="javascript:alert(1)"), "url")
         self.assert_refused(full_service_data(email="not an address"), "email")
 
+    def test_an_old_problem_of_the_listing_does_not_block_a_change_to_something_else(self):
+        # Made before the rules: not free, and no cost given.
+        service = make_service(organization=self.organization, fees_description="")
+
+        apply_service_data(service, {"name": "Advice drop-in"}, organization=self.organization)
+
+        self.assertEqual(Service.objects.get(id=service.id).name, "Advice drop-in")
+        # Touching the cost itself must settle it.
+        self.assert_refused({"free": False, "fees_description": ""}, "fees_description", service)
+
+    def test_a_change_that_causes_a_problem_elsewhere_is_refused(self):
+        service = make_service(organization=self.organization, fees_description="Free")
+        self.assert_refused({"needs": [IMMIGRATION_ADVICE_SLUG]}, "advice_regulator", service)
+
     def test_an_invalid_change_leaves_the_existing_service_alone(self):
         service = apply_service_data(
             Service(organization=self.organization), full_service_data(), organization=self.organization
@@ -286,6 +300,14 @@ class LocationDataTestCase(TestCase):
         self.assertEqual(location.organization, self.organization)
         self.assertIsNotNone(location.latitude)
         self.assertEqual(location_data(location), self.data())
+
+    def test_a_location_without_an_address_can_still_be_renamed(self):
+        location = Location.objects.create(location_type="virtual", name="Online", organization=self.organization)
+
+        apply_location_data(location, {"name": "Online advice"}, organization=self.organization)
+
+        self.assertEqual(Location.objects.get(id=location.id).name, "Online advice")
+        self.assertFalse(location.addresses.exists())
 
     def test_it_refuses_a_hidden_address_without_an_area_and_a_bad_postcode(self):
         with self.assertRaises(ValidationError) as raised:
