@@ -39,7 +39,8 @@ Ranking (deterministic; the same formula on both databases):
 - text only: by relevance; ``near`` only: nearest first; neither: by name.
 - Ties: by name, then id.
 
-"Did you mean": when a text search finds fewer than ``SUGGEST_BELOW`` services, the query is
+"Did you mean": when a text search finds fewer than ``SUGGEST_BELOW`` services (that is,
+none), the query is
 corrected in Python over the map's vocabulary (``spelling.py``) and ``suggestion`` holds the
 corrected (normalised) query, or "".
 
@@ -90,8 +91,10 @@ NEAR_RADIUS_M = 10_000
 WIDER_RADIUS_M = 50_000
 # In the text-and-distance score, the distance at which a service counts half as much.
 DISTANCE_SCALE_M = 5_000
-# A text search with fewer results than this gets a "did you mean" when one exists.
-SUGGEST_BELOW = 3
+# A text search with fewer results than this gets a "did you mean" when one exists. Only
+# searches that find nothing: the map's vocabulary is checked with a scan of the services table
+# (see spelling.vocabulary_for_map), too dear for every search at 200,000 services.
+SUGGEST_BELOW = 1
 # The most words of a query that are searched for (the rest are ignored).
 MAX_WORDS = 12
 

@@ -198,7 +198,7 @@ class WordsMatch(Lookup):
     def _columns(self, compiler, connection):
         """The compiled id column and the search_text column of the same table."""
         id_sql, id_params = compiler.compile(self.lhs)
-        text_sql = f"{compiler.quote_name_unless_alias(self.lhs.alias)}.{connection.ops.quote_name('search_text')}"
+        text_sql = f"{compiler.quote_name(self.lhs.alias)}.{connection.ops.quote_name('search_text')}"
         return id_sql, tuple(id_params), text_sql
 
     def _needs_union(self, connection):
