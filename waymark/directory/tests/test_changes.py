@@ -174,6 +174,17 @@ class ApproveTests(ChangeTestCase):
         self.assertFalse(translation.is_out_of_date(self.service))
         self.assertEqual(translation.translated_by, self.coordinator)
 
+    def test_it_approves_a_translation_of_a_location(self):
+        location = Location.objects.create(location_type="physical", name="Hall", organization=self.organization)
+        change = self.propose(
+            {"language": "uk", "texts": {"name": "Зала"}}, target_type=Target.TRANSLATION, target=location
+        )
+
+        self.approve(change, mark_translation_reviewed=True)
+
+        translation = Translation.objects.get(object_id=location.id)
+        self.assertEqual((translation.model_label, translation.text), ("directory.location", "Зала"))
+
     def test_a_translation_stays_a_draft_unless_marked_reviewed(self):
         change = self.propose(
             {"language": "fr", "texts": {"name": "Banque alimentaire"}}, target_type=Target.TRANSLATION

@@ -71,6 +71,21 @@ class ManageTestCase(BaseTestCase):
             reverse("directory:edit_translations", args=[service]),
             reverse("directory:add_location"),
             reverse("directory:edit_location", args=[location]),
+            reverse("directory:edit_location_translations", args=[location]),
+            reverse("directory:edit_organization_translations"),
+        ]
+
+    def urls_of_listings(self):
+        """The pages about one of the organisation's own listings (not its own pages)."""
+        service, location = self.service.id, self.location.id
+        return [
+            reverse("directory:edit_service", args=[service]),
+            reverse("directory:remove_service", args=[service]),
+            reverse("directory:set_capacity", args=[service]),
+            reverse("directory:set_notice", args=[service]),
+            reverse("directory:edit_translations", args=[service]) + "?language=ar",
+            reverse("directory:edit_location", args=[location]),
+            reverse("directory:edit_location_translations", args=[location]) + "?language=ar",
         ]
 
 
@@ -91,7 +106,7 @@ class AccessTests(ManageTestCase):
     def test_another_organisations_coordinator_cannot_touch_these_listings(self):
         self.login(self.other_coordinator)
         self.assertEqual(self.client.get(reverse("directory:listings")).status_code, 200)
-        for url in self.urls()[3:8] + self.urls()[9:]:
+        for url in self.urls_of_listings():
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
                 self.assertEqual(self.client.post(url, service_post(name="Mine")).status_code, 404)
@@ -267,6 +282,34 @@ class ProposeOtherChangesTests(ManageTestCase):
         change = ChangeRequest.objects.get()
         self.assertEqual(
             change.proposed, {"object": "directory.service", "language": "ar", "texts": {"name": "بنك الطعام"}}
+        )
+
+    def test_translations_of_the_organisation_and_a_location(self):
+        self.organization.alternate_name = "CVWP"
+        self.organization.save()
+        self.login(self.coordinator)
+        self.client.post(
+            reverse("directory:edit_organization_translations") + "?language=fr",
+            {"description": "Accueille les gens."},
+        )
+        self.client.post(
+            reverse("directory:edit_location_translations", args=[self.location.id]) + "?language=uk",
+            {"name": "Зала"},
+        )
+        changes = ChangeRequest.objects.order_by("submitted_at")
+        self.assertEqual(
+            [(change.target_id, change.proposed) for change in changes],
+            [
+                (
+                    self.organization.id,
+                    {
+                        "object": "directory.organization",
+                        "language": "fr",
+                        "texts": {"description": "Accueille les gens."},
+                    },
+                ),
+                (self.location.id, {"object": "directory.location", "language": "uk", "texts": {"name": "Зала"}}),
+            ],
         )
 
     def test_an_unknown_translation_language_offers_no_form(self):

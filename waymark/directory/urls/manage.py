@@ -17,6 +17,16 @@ urlpatterns = [
         views.edit_translations,
         name="edit_translations",
     ),
+    path(
+        "organisation/listings/translations/",
+        views.edit_organization_translations,
+        name="edit_organization_translations",
+    ),
+    path(
+        "organisation/listings/locations/<uuid:location_id>/translations/",
+        views.edit_location_translations,
+        name="edit_location_translations",
+    ),
     path("organisation/listings/locations/new/", views.add_location, name="add_location"),
     path("organisation/listings/locations/<uuid:location_id>/", views.edit_location, name="edit_location"),
     path("organisation/listings/changes/<uuid:change_uuid>/", views.own_change_request, name="own_change_request"),

@@ -193,25 +193,42 @@ def edit_location(request, location_id):
 @require_http_methods(["GET", "POST"])
 def edit_translations(request, service_id):
     """Propose translations of the service's free text into one language (chosen first)."""
-    service = access.get_own_service(request, service_id)
+    return _translations(request, access.get_own_service(request, service_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_organization_translations(request):
+    return _translations(request, access.require_listing_manager(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_location_translations(request, location_id):
+    return _translations(request, access.get_own_location(request, location_id))
+
+
+def _translations(request, obj):
+    """Translations of ``obj``'s free text into the language chosen (``?language=``), each
+    field beside its English; sent as one change request."""
     language_form = TranslationLanguageForm(request.GET or None)
     language = language_form.cleaned_data["language"] if language_form.is_valid() else None
     form = None
     translations = []
     if language:
-        english = {field: getattr(service, field) for field in service.translatable_fields}
+        english = {field: getattr(obj, field) for field in obj.translatable_fields}
         translations = list(
-            Translation.objects.filter(model_label=service._meta.label_lower, object_id=service.id, language=language)
+            Translation.objects.filter(model_label=obj._meta.label_lower, object_id=obj.id, language=language)
         )
         initial = {translation.field_name: translation.text for translation in translations}
-        form = TranslationForm(request.POST or None, obj=service, english=english, initial=initial)
+        form = TranslationForm(request.POST or None, obj=obj, english=english, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 change = do_propose_change(
-                    organization=service.organization,
+                    organization=access.require_listing_manager(request),
                     target_type=Target.TRANSLATION,
                     kind=Kind.UPDATE,
-                    target=service,
+                    target=obj,
                     data={"language": language, "texts": form.cleaned_data},
                     acting_user=request.user,
                 )
@@ -221,17 +238,18 @@ def edit_translations(request, service_id):
                 return _proposed(request, change)
     states = [
         {
-            "field": service._meta.get_field(t.field_name).verbose_name,
+            "field": obj._meta.get_field(t.field_name).verbose_name,
             "status": t.get_status_display(),
-            "out_of_date": t.is_out_of_date(service),
+            "out_of_date": t.is_out_of_date(obj),
         }
         for t in translations
+        if t.field_name in obj.translatable_fields
     ]
     return render(
         request,
         "directory/manage/edit_translations.html",
         {
-            "service": service,
+            "obj": obj,
             "language_form": language_form,
             "language": language,
             "language_name": dict(TRANSLATION_LANGUAGES).get(language, ""),
