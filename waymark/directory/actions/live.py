@@ -16,14 +16,14 @@ def do_set_capacity(service, *, capacity_status, acting_user, available=None, ma
     unknown). With a ``unit`` (HSDS 3.1), also record how many are ``available`` of ``maximum``."""
     if capacity_status not in ("", *Service.CapacityStatus.values):
         raise ValidationError({"capacity_status": _("Choose from the list.")})
+    if unit is not None and (available is None or available < 0 or (maximum is not None and maximum < available)):
+        raise ValidationError({"available": _("Give a number from 0 up to the maximum.")})
     service = Service.objects.select_for_update().get(pk=service.pk)
     now = timezone.now()
     service.capacity_status = capacity_status
     service.capacity_updated_at = now
     service.save(update_fields=["capacity_status", "capacity_updated_at", "updated_at"])
-    if unit is not None and available is not None:
-        if available < 0 or (maximum is not None and maximum < available):
-            raise ValidationError({"available": _("Give a number from 0 up to the maximum.")})
+    if unit is not None:
         ServiceCapacity.objects.update_or_create(
             service=service, unit=unit, defaults={"available": available, "maximum": maximum, "updated": now}
         )

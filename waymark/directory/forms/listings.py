@@ -17,7 +17,14 @@ from waymark.directory.listing_data import (
     clean_organization_data,
     clean_service_data,
 )
-from waymark.directory.models import NEEDS_TAXONOMY_NAME, TRANSLATION_LANGUAGES, Organization, Service, TaxonomyTerm
+from waymark.directory.models import (
+    NEEDS_TAXONOMY_NAME,
+    TRANSLATION_LANGUAGES,
+    Organization,
+    Service,
+    TaxonomyTerm,
+    Unit,
+)
 from waymark.directory.opening import WEEKDAY_CODES, WEEKDAY_NAMES
 from waymark.places.models import Area
 
@@ -342,6 +349,37 @@ class CapacityForm(forms.Form):
         required=False,
         help_text=_("Shown on the map at once, with the time you changed it."),
     )
+    unit = forms.ModelChoiceField(
+        label=_("What you count (optional)"),
+        queryset=Unit.objects.order_by("name"),
+        required=False,
+        empty_label=_("Nothing counted"),
+        help_text=_("For example beds or appointments, if you want to say how many are free."),
+    )
+    available = forms.DecimalField(
+        label=_("How many are free"), min_value=0, max_digits=10, decimal_places=0, required=False
+    )
+    maximum = forms.DecimalField(
+        label=_("How many there are"), min_value=0, max_digits=10, decimal_places=0, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not Unit.objects.exists():
+            # Nothing to count with until an administrator adds units (HSDS 3.1).
+            for name in ("unit", "available", "maximum"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, available, maximum = (cleaned.get(name) for name in ("unit", "available", "maximum"))
+        if unit is not None and available is None:
+            self.add_error("available", _("Say how many are free."))
+        if unit is None and available is not None:
+            self.add_error("unit", _("Say what you count."))
+        if available is not None and maximum is not None and available > maximum:
+            self.add_error("available", _("More cannot be free than there are."))
+        return cleaned
 
 
 class NoticeForm(forms.Form):

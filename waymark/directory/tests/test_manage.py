@@ -9,7 +9,7 @@ from django.utils import timezone
 from waymark.accounts.models import Role
 from waymark.audit.models import Event
 from waymark.directory.listing_data import apply_service_data
-from waymark.directory.models import ChangeRequest, Location, Service
+from waymark.directory.models import ChangeRequest, Location, Service, ServiceCapacity, Unit
 from waymark.directory.tests.builders import make_need, make_organization
 from waymark.testing import BaseTestCase, make_member
 
@@ -328,6 +328,20 @@ class LiveChangeTests(ManageTestCase):
         self.assertEqual(Service.objects.get(id=self.service.id).capacity_status, "full")
         self.assertTrue(Event.objects.filter(action="directory.capacity_set", actor=self.coordinator).exists())
         self.assertFalse(ChangeRequest.objects.exists())
+
+    def test_capacity_may_count_beds(self):
+        bed = Unit.objects.create(name="Bed")
+        self.login(self.coordinator)
+        url = reverse("directory:set_capacity", args=[self.service.id])
+        response = self.client.post(
+            url, {"capacity_status": "taking_new", "unit": bed.pk, "available": "9", "maximum": "4"}
+        )
+        self.assertContains(response, "More cannot be free than there are.")
+
+        self.client.post(url, {"capacity_status": "taking_new", "unit": bed.pk, "available": "2", "maximum": "4"})
+
+        capacity = ServiceCapacity.objects.get(service=self.service)
+        self.assertEqual((capacity.unit, capacity.available, capacity.maximum), (bed, 2, 4))
 
     def test_the_notice_goes_live_at_once(self):
         self.login(self.coordinator)

@@ -266,7 +266,14 @@ def set_capacity(request, service_id):
     service = access.get_own_service(request, service_id)
     form = CapacityForm(request.POST or None, initial={"capacity_status": service.capacity_status})
     if request.method == "POST" and form.is_valid():
-        do_set_capacity(service, capacity_status=form.cleaned_data["capacity_status"], acting_user=request.user)
+        do_set_capacity(
+            service,
+            capacity_status=form.cleaned_data["capacity_status"],
+            unit=form.cleaned_data.get("unit"),
+            available=form.cleaned_data.get("available"),
+            maximum=form.cleaned_data.get("maximum"),
+            acting_user=request.user,
+        )
         messages.success(request, _("Capacity updated. It is on the map now."))
         return redirect("directory:listings")
     return render(request, "directory/manage/set_capacity.html", {"service": service, "form": form})
