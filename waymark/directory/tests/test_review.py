@@ -84,6 +84,20 @@ class ReviewPageTests(ReviewTestCase):
         self.assertContains(response, "Monday, Wednesday 10:00–13:00")
         self.assertNotContains(response, "Changed on the map since")
 
+    def test_a_new_service_shows_only_what_it_says(self):
+        change = do_propose_change(
+            organization=self.organization,
+            target_type="service",
+            kind="create",
+            data={"name": "Sewing circle", "free": True, "needs": ["food"]},
+            acting_user=self.coordinator,
+        )
+        self.login(self.editor)
+        response = self.client.get(reverse("directory:review_change", args=[change.uuid]))
+        self.assertContains(response, "Sewing circle")
+        self.assertContains(response, "<td>Food</td>", html=True)
+        self.assertNotContains(response, "Other name")
+
     def test_it_warns_when_the_live_listing_changed_since(self):
         apply_service_data(self.service, {"name": "Food bank Bolton"}, organization=self.organization)
         self.login(self.editor)

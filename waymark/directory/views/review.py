@@ -176,6 +176,8 @@ def change_rows(change, *, check_live=False):
     names = _names(change.proposed, change.previous, live)
     rows = []
     for key, value in change.proposed.items():
+        if change.kind == Kind.CREATE and value in (None, "", [], False):
+            continue  # a new listing: only what it says
         label = _("Status") if key == "status" else LABELS.get(key, key)
         rows.append(
             {
