@@ -59,27 +59,13 @@ import re
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Concat, Length, StrIndex
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waymark.directory.models import Attribute, CostOption, Language, Schedule, Service, ServiceAtLocation
 from waymark.directory.opening import LONDON, WEEKDAY_CODES, open_now
-from waymark.directory.search_index import WordsMatch
+from waymark.directory.search_index import WordsInName, WordsMatch
 from waymark.directory.search_needs import needs_index
 from waymark.lib.text import normalise_search_text, normalise_words
 from waymark.places.geo import bounding_box, distance_m_expression, haversine_m
@@ -313,23 +299,8 @@ def _text(services, words, needs):
         services = services.filter(WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last))
     for start, end, term_ids in expansions:
         services = services.filter(WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids))
-    padded = Concat(Value(" "), F("search_text"), Value(" "), output_field=TextField())
-    in_name = []
-    for position, word in enumerate(words):
-        needle = f" {word}" if position == last else f" {word} "
-        alias = f"_word_{position}_at"
-        services = services.alias(**{alias: StrIndex(padded, Value(needle))})
-        in_name.append(
-            Case(
-                When(Q(**{f"{alias}__gte": 1, f"{alias}__lte": Length("name")}), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    relevance = Value(1)
-    for part in in_name:
-        relevance = relevance + part
-    return services.annotate(relevance=relevance)
+    needles = [f" {word}" if position == last else f" {word} " for position, word in enumerate(words)]
+    return services.annotate(relevance=WordsInName(needles))
 
 
 def _near(services, latitude, longitude, radius_m):
@@ -398,26 +369,43 @@ def _place(near):
     return (found.latitude, found.longitude, found.query)
 
 
-def _evaluate(services, query, now, page_size):
-    """(total, the page's services in order) for an ordered queryset."""
+def _page(ids, distances):
+    """The services with these ids, in this order, with what a results page shows."""
+    if not ids:
+        return []
+    by_id = {service.id: service for service in prefetch_for_results(Service.objects.filter(id__in=ids))}
+    page = [by_id[service_id] for service_id in ids]
+    for service in page:
+        service.distance_m = distances.get(service.id)
+    return page
+
+
+def _evaluate(services, query, now, page_size, *, near):
+    """(total, the page's services in order) for an ordered queryset.
+
+    The ranking query returns only ids (and distances), so the database sorts narrow rows;
+    the page's services are then read by id with what a results page shows."""
     offset = (query.page - 1) * page_size
+    fields = ["id", "distance_m"] if near else ["id"]
     if not query.open_now:
-        total = services.count()
-        page = list(prefetch_for_results(services)[offset : offset + page_size]) if offset < total else []
-        return total, page
+        # The total rides along on each row (COUNT(*) OVER ()): the matching is done once.
+        rows = list(
+            services.annotate(_total=Window(Count("pk"))).values_list(*fields, "_total")[offset : offset + page_size]
+        )
+        # A page past the end has no row to carry the total.
+        total = rows[0][-1] if rows else (services.count() if offset else 0)
+        distances = {row[0]: row[1] for row in rows} if near else {}
+        return total, _page([row[0] for row in rows], distances)
     maybe_open = _maybe_open_q(now)
     candidates = services.filter(Exists(Schedule.objects.filter(maybe_open, service=OuterRef("pk"))))
-    ordered_ids = list(candidates.values_list("id", flat=True))
+    rows = list(candidates.values_list(*fields))
     schedules = {}
-    candidate_ids = candidates.order_by().values("id")
-    for schedule in Schedule.objects.filter(maybe_open, service__in=candidate_ids):
+    for schedule in Schedule.objects.filter(maybe_open, service__in=candidates.order_by().values("id")):
         schedules.setdefault(schedule.service_id, []).append(schedule)
-    open_ids = [service_id for service_id in ordered_ids if open_now(schedules.get(service_id, ()), now)]
-    page_ids = open_ids[offset : offset + page_size]
-    if not page_ids:
-        return len(open_ids), []
-    by_id = {service.id: service for service in prefetch_for_results(services.filter(id__in=page_ids))}
-    return len(open_ids), [by_id[service_id] for service_id in page_ids]
+    open_rows = [row for row in rows if open_now(schedules.get(row[0], ()), now)]
+    page_rows = open_rows[offset : offset + page_size]
+    distances = {row[0]: row[1] for row in page_rows} if near else {}
+    return len(open_rows), _page([row[0] for row in page_rows], distances)
 
 
 def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
@@ -447,13 +435,12 @@ def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
     for radius in radii:
         searched = _near(services, place[0], place[1], radius) if place is not None else services
         ordered = _ordered(searched, text=bool(words), near=place is not None)
-        total, page = _evaluate(ordered, query, now, page_size)
+        total, page = _evaluate(ordered, query, now, page_size, near=place is not None)
         results.radius_m = radius
         if total:
             break
 
     for service in page:
-        service.distance_m = getattr(service, "distance_m", None)
         service.result_location = _result_location(service, place)
     results.services = page
     results.total = total

@@ -32,7 +32,7 @@ The same function adds a plain index on ``directory_location (latitude, longitud
 """
 
 from django.db import connections
-from django.db.models import F, Lookup
+from django.db.models import Expression, F, IntegerField, Lookup
 
 FTS_TABLE = "directory_service_fts"
 KEY_TABLE = "directory_service_search_key"
@@ -251,3 +251,43 @@ class WordsMatch(Lookup):
             sql = f"({sql}) OR {id_sql} IN ({union_sql.removeprefix(' UNION ')})"
             params += [*id_params, *union_params]
         return f"({sql})", tuple(params)
+
+
+class WordsInName(Expression):
+    """1 + how many of ``needles`` (" word " for a whole word, " word" for a beginning) are
+    found in the name: the first occurrence in " " + search_text + " " (which starts with the
+    normalised name) begins within the name's length. The same SQL meaning on every database
+    (INSTR on SQLite, STRPOS on PostgreSQL), written out by hand because the ORM's version of
+    it costs more to compile than the query costs to run."""
+
+    output_field = IntegerField()
+
+    def __init__(self, needles):
+        super().__init__()
+        self.needles = tuple(needles)
+        self.text = F("search_text")
+        self.name = F("name")
+
+    def get_source_expressions(self):
+        return [self.text, self.name]
+
+    def set_source_expressions(self, expressions):
+        self.text, self.name = expressions
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.text = self.text.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        clone.name = self.name.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        text_sql, text_params = compiler.compile(self.text)
+        name_sql, name_params = compiler.compile(self.name)
+        find = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
+        parts, params = ["1"], []
+        for needle in self.needles:
+            parts.append(
+                f"(CASE WHEN {find}(' ' || {text_sql} || ' ', %s) BETWEEN 1 AND LENGTH({name_sql}) THEN 1 ELSE 0 END)"
+            )
+            params += [*text_params, needle, *name_params]
+        return "(" + " + ".join(parts) + ")", params
