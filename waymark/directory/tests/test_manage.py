@@ -187,6 +187,13 @@ class ProposeServiceTests(ManageTestCase):
         self.assertContains(response, 'value="Food bank"')
         self.assertContains(response, 'name="MO_opens_1" value="10:00"')
 
+    def test_it_says_when_changes_are_already_waiting(self):
+        self.login(self.coordinator)
+        url = reverse("directory:edit_service", args=[self.service.id])
+        self.assertNotContains(self.client.get(url), "already waiting for review")
+        self.client.post(url, service_post(name="Community food bank"))
+        self.assertContains(self.client.get(url), "already waiting for review")
+
     def test_it_shows_errors_and_makes_no_request(self):
         self.login(self.coordinator)
         response = self.client.post(

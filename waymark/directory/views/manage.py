@@ -128,10 +128,13 @@ def edit_service(request, service_id):
         change = _propose(request, form, target_type=Target.SERVICE, kind=Kind.UPDATE, target=service)
         if change is not None:
             return _proposed(request, change)
+    waiting = ChangeRequest.objects.filter(
+        organization=organization, target_id=service.id, status=ChangeRequest.Status.PENDING
+    ).order_by("submitted_at")
     return render(
         request,
         "directory/manage/edit_service.html",
-        {"organization": organization, "form": form, "service": service},
+        {"organization": organization, "form": form, "service": service, "waiting": list(waiting)},
     )
 
 
