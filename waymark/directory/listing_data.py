@@ -626,23 +626,34 @@ def apply_service_data(service, data, *, organization):
 
 
 def _replace_phone(owner, number, field="service"):
-    """Make ``number`` the owner's one phone (in the shape); "" removes it. A number shared with
-    another owner (HSDS allows one row for several) only loses this link."""
+    """Make ``number`` the owner's one phone (the shape holds one); "" removes it. A phone row
+    shared with another owner (HSDS allows one row for several) is never changed or deleted
+    here: this owner only lets go of it."""
     phones = list(owner.phones.order_by("created_at"))
-    if number and phones:
-        first = phones.pop(0)
-        if first.number != number:
-            first.number = number
-            first.save(update_fields=["number", "updated_at"])
-    elif number:
+    keep = None
+    if number and phones and not _shared(phones[0], field):
+        keep = phones.pop(0)
+        if keep.number != number:
+            keep.number = number
+            keep.save(update_fields=["number", "updated_at"])
+    elif number and not any(phone.number == number for phone in phones):
         Phone.objects.create(number=number, type=Phone.Type.VOICE, **{field: owner})
+    elif number:
+        keep = next(phone for phone in phones if phone.number == number)
+        phones.remove(keep)
     for phone in phones:
-        owners = [name for name in ("location", "service", "organization", "contact", "service_at_location")]
-        if any(getattr(phone, f"{name}_id") for name in owners if name != field):
+        if _shared(phone, field):
             setattr(phone, field, None)
             phone.save(update_fields=[field, "updated_at"])
         else:
             phone.delete()
+
+
+PHONE_OWNERS = ("location", "service", "organization", "contact", "service_at_location")
+
+
+def _shared(phone, field):
+    return any(getattr(phone, f"{name}_id") for name in PHONE_OWNERS if name != field)
 
 
 # --- organisations --------------------------------------------------------------------------

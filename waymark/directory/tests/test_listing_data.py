@@ -20,6 +20,7 @@ from waymark.directory.models import (
     Attribute,
     Location,
     Organization,
+    Phone,
     Schedule,
     Service,
 )
@@ -124,6 +125,18 @@ class ServiceDataTestCase(TestCase):
         self.assertEqual((read["name"], read["free"], read["fees_description"]), ("Food bank", False, "£1"))
         self.assertEqual(read["languages"], ["en", "ar"])
         self.assertEqual(len(read["opening_times"]), 2)
+
+    def test_a_phone_shared_with_the_organisation_is_left_to_it(self):
+        service = make_service(organization=self.organization, fees_description="Free")
+        shared = Phone.objects.create(number="01204 111111", service=service, organization=self.organization)
+
+        apply_service_data(service, {"phone": "01204 222222"}, organization=self.organization)
+
+        shared.refresh_from_db()
+        self.assertEqual(
+            (shared.number, shared.service, shared.organization), ("01204 111111", None, self.organization)
+        )
+        self.assertEqual(service.phones.get().number, "01204 222222")
 
     def test_it_keeps_opening_times_the_shape_cannot_hold(self):
         service = make_service(organization=self.organization, fees_description="Free")
