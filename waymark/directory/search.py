@@ -30,9 +30,8 @@ What a search does, in order:
 
 Ranking (deterministic; the same formula on both databases):
 
-- ``relevance = 1 + the number of query words found in the service's name`` (a word is in
-  the name when its first occurrence in ``search_text``, which starts with the normalised
-  name, begins within the name's length);
+- ``relevance = 1 + the number of query words found in the service's name`` (lower-cased;
+  see ``search_index.WordsInName``);
 - with text and ``near``: by ``relevance / (1 + distance_m / DISTANCE_SCALE_M)``, highest
   first: each word in the name weighs as much as being ``DISTANCE_SCALE_M`` nearer for a
   service 0 m away, and proportionally more further out;
@@ -81,6 +80,8 @@ DISTANCE_SCALE_M = 5_000
 # searches that find nothing: the map's vocabulary is checked with a scan of the services table
 # (see spelling.vocabulary_for_map), too dear for every search at 200,000 services.
 SUGGEST_BELOW = 1
+# The most ids put into one query as parameters.
+MAX_IDS_PER_QUERY = 30_000
 # The most words of a query that are searched for (the rest are ignored).
 MAX_WORDS = 12
 
@@ -275,10 +276,12 @@ def _filter(services, query, needs):
         term_id = needs.find(query.need)
         if term_id is None:
             return services.none()
-        services = services.filter(id__in=_services_with_need(needs.branch(term_id)))
+        services = services.filter(id__in_array=_services_with_need(needs.branch(term_id)))
     if query.speaks:
+        # Codes are stored in lower case (the form lower-cases what is asked), so the index
+        # on the code serves.
         services = services.filter(
-            id__in=Language.objects.filter(code__iexact=query.speaks, service__isnull=False).values("service_id")
+            id__in=Language.objects.filter(code=query.speaks, service__isnull=False).values("service_id")
         )
     if query.for_:
         services = services.filter(Service.q_for_situation(query.for_))
@@ -312,7 +315,7 @@ def _near(services, latitude, longitude, radius_m):
         .filter(d__lte=radius_m)
     )
     nearest = within.filter(service=OuterRef("pk")).order_by("d").values("d")[:1]
-    return services.filter(id__in=within.values("service_id")).annotate(
+    return services.filter(id__in_array=within.values("service_id")).annotate(
         distance_m=Subquery(nearest, output_field=FloatField())
     )
 
@@ -400,8 +403,13 @@ def _evaluate(services, query, now, page_size, *, near):
     candidates = services.filter(Exists(Schedule.objects.filter(maybe_open, service=OuterRef("pk"))))
     rows = list(candidates.values_list(*fields))
     schedules = {}
-    for schedule in Schedule.objects.filter(maybe_open, service__in=candidates.order_by().values("id")):
-        schedules.setdefault(schedule.service_id, []).append(schedule)
+    ids = [row[0] for row in rows]
+    # By the ids already found, not by running the search again as a subquery; in chunks that
+    # stay under SQLite's limit on parameters (one query up to that many candidates).
+    for start in range(0, len(ids), MAX_IDS_PER_QUERY):
+        chunk = ids[start : start + MAX_IDS_PER_QUERY]
+        for schedule in Schedule.objects.filter(maybe_open, service_id__in=chunk).order_by():
+            schedules.setdefault(schedule.service_id, []).append(schedule)
     open_rows = [row for row in rows if open_now(schedules.get(row[0], ()), now)]
     page_rows = open_rows[offset : offset + page_size]
     distances = {row[0]: row[1] for row in page_rows} if near else {}
