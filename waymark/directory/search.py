@@ -292,7 +292,7 @@ def _filter(services, query, needs):
     return services
 
 
-def _text(services, words, needs):
+def _text(services, words, needs, *, few_rows=False):
     """Services matching ``words`` (normalised), annotated with ``relevance``."""
     last = len(words) - 1
     expansions = needs.expansions(words) if needs is not None else []
@@ -301,7 +301,9 @@ def _text(services, words, needs):
     if plain:
         services = services.filter(WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last))
     for start, end, term_ids in expansions:
-        services = services.filter(WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids))
+        services = services.filter(
+            WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids, few_rows=few_rows)
+        )
     needles = [f" {word}" if position == last else f" {word} " for position, word in enumerate(words)]
     return services.annotate(relevance=WordsInName(needles))
 
@@ -429,15 +431,15 @@ def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
     words = normalise_words(query.q)[:MAX_WORDS]
     needs = needs_index() if (words or query.need) else None
 
-    services = _filter(Service.objects.public(now), query, needs)
-    if words:
-        services = _text(services, words, needs)
-
     place = None
     if query.near:
         place = _place(query.near)
         results.unknown_place = place is None
         results.place = place
+
+    services = _filter(Service.objects.public(now), query, needs)
+    if words:
+        services = _text(services, words, needs, few_rows=place is not None)
 
     radii = [NEAR_RADIUS_M, WIDER_RADIUS_M] if place is not None else [0]
     for radius in radii:

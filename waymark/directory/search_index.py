@@ -205,12 +205,16 @@ class WordsMatch(Lookup):
     lookup_name = "words_match"
     prepare_rhs = False
 
-    def __init__(self, words, *, prefix_last=False, or_needs=()):
+    def __init__(self, words, *, prefix_last=False, or_needs=(), few_rows=False):
         if not words:
             raise ValueError("WordsMatch needs at least one word.")
         self.words = tuple(words)
         self.prefix_last = prefix_last
         self.or_needs = tuple(sorted(or_needs, key=str))
+        # True when another condition (near a place) already narrows the search to a few
+        # thousand services: PostgreSQL then tests the needs row by row (EXISTS) instead of
+        # listing every service of the need first.
+        self.few_rows = few_rows
         super().__init__(F("id"), None)
 
     def get_db_prep_lookup(self, value, connection):
@@ -252,6 +256,13 @@ class WordsMatch(Lookup):
         # "= ANY(ARRAY(subquery))" rather than "IN (subquery)": the planner can then OR a
         # bitmap scan of the primary key with the GIN one, instead of scanning the table.
         union_sql, union_params = self._needs_union(connection)
+        if self.few_rows:
+            placeholders = ", ".join(["%s"] * len(self.or_needs))
+            exists = (
+                "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = "  # noqa: S608
+                f"{id_sql} AND a.link_entity = 'service' AND a.taxonomy_term_id IN ({placeholders}))"
+            )
+            return f"({sql} OR {exists})", (tsquery, *id_params, *self.or_needs)
         return (
             f"({sql} OR {id_sql} = ANY(ARRAY({union_sql.removeprefix(' UNION ')})))",
             (tsquery, *id_params, *union_params),
