@@ -1,6 +1,8 @@
-"""Runs every bench/bench_*.py in turn (what `make bench` calls).
+"""Runs every benchmark in turn (what `make bench` calls): each bench/bench_*.py, then the
+public map's page weights (page_weight.py) and search timings (search.py, which builds 20,000
+services on SQLite and, when PostgreSQL is reachable, 200,000 there: several minutes).
 
-    .venv/bin/python bench/run_all.py [any options, passed to every script, e.g. --requests 200]
+    .venv/bin/python bench/run_all.py [options passed to every bench_*.py, e.g. --requests 200]
 
 Each script sets up its own temporary database and prints its own table. Targets are
 reported, not enforced: this exits non-zero only if a script crashed.
@@ -15,11 +17,12 @@ BENCH = Path(__file__).resolve().parent
 
 
 def main(argv):
-    scripts = sorted(BENCH.glob("bench_*.py"))
+    scripts = sorted(BENCH.glob("bench_*.py")) + [BENCH / "page_weight.py", BENCH / "search.py"]
     crashed = []
     for script in scripts:
         started = time.monotonic()
-        result = subprocess.run([sys.executable, str(script), *argv], cwd=BENCH.parent, check=False)
+        options = argv if script.name.startswith("bench_") else []
+        result = subprocess.run([sys.executable, str(script), *options], cwd=BENCH.parent, check=False)
         seconds = time.monotonic() - started
         if result.returncode != 0:
             crashed.append(script.name)
