@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from waymark.accounts.models import PlatformRole
 from waymark.audit.models import Event
@@ -23,6 +23,13 @@ def age(service, days):
 
 
 class DashboardTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        # A request to an /ar/ page leaves Arabic active in this thread (the test client does
+        # not reset it), which would turn the next reverse() into /ar/…: start and end in English.
+        translation.deactivate()
+        self.addCleanup(translation.deactivate)
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from waymark.audit.models import Event
 from waymark.directory.actions.public_input import guess_network
@@ -27,6 +27,10 @@ class PublicFormTestCase(BaseTestCase):
 
     def setUp(self):
         cache.clear()
+        # A request to an /ar/ page leaves Arabic active in this thread (the test client does
+        # not reset it), which would turn the next reverse() into /ar/…: start and end in English.
+        translation.deactivate()
+        self.addCleanup(translation.deactivate)
 
     def assert_no_visitor_cookie(self, response):
         # A language choice and CSRF are all an anonymous visitor may get: no session.

@@ -3,6 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from waymark.accounts.models import PlatformRole, Role
 from waymark.audit.models import Event
@@ -22,6 +23,13 @@ from waymark.testing import BaseTestCase, make_area, make_member, make_network, 
 
 
 class EditorialTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        # A request to an /ar/ page leaves Arabic active in this thread (the test client does
+        # not reset it), which would turn the next reverse() into /ar/…: start and end in English.
+        translation.deactivate()
+        self.addCleanup(translation.deactivate)
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
