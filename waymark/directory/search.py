@@ -272,17 +272,21 @@ def _services_with_need(term_ids):
 
 
 def _filter(services, query, needs):
+    # Codes are stored in lower case (the form lower-cases what is asked), so the index on the
+    # code serves.
+    speakers = Language.objects.filter(code=query.speaks, service__isnull=False).values("service_id")
     if query.need:
         term_id = needs.find(query.need)
         if term_id is None:
             return services.none()
-        services = services.filter(id__in_array=_services_with_need(needs.branch(term_id)))
-    if query.speaks:
-        # Codes are stored in lower case (the form lower-cases what is asked), so the index
-        # on the code serves.
-        services = services.filter(
-            id__in=Language.objects.filter(code=query.speaks, service__isnull=False).values("service_id")
-        )
+        with_need = _services_with_need(needs.branch(term_id))
+        if query.speaks:
+            # Need and language met in one subquery over the two narrow tables (index only),
+            # so only the services with both are read, not every service of a broad need.
+            with_need = with_need.filter(link_id__in=speakers)
+        services = services.filter(id__in_array=with_need)
+    elif query.speaks:
+        services = services.filter(id__in=speakers)
     if query.for_:
         services = services.filter(Service.q_for_situation(query.for_))
     if query.free:
