@@ -17,3 +17,11 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_runtest_setup(item):
+    # A request to an /ar/… page leaves Arabic switched on in the test's thread; every test
+    # starts in English, whatever ran before it in the same worker.
+    from django.utils import translation
+
+    translation.activate("en")

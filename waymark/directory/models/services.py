@@ -20,13 +20,14 @@ from waymark.lib.text import normalise_search_text
 class ServiceQuerySet(models.QuerySet):
     def public(self, now=None):
         """Services the public map shows: active or temporarily closed, and checked (or added)
-        within ``DIRECTORY_HIDE_AFTER_DAYS``. Everything on the live tables has been approved:
-        proposed changes wait in change requests, never here."""
+        less than ``DIRECTORY_HIDE_AFTER_DAYS`` ago (the boundary ``check_state`` uses).
+        Everything on the live tables has been approved: proposed changes wait in change
+        requests, never here."""
         now = now or timezone.now()
         cutoff = now - timedelta(days=settings.DIRECTORY_HIDE_AFTER_DAYS)
         return self.filter(
             Q(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
-            & (Q(verified_at__gte=cutoff) | Q(verified_at__isnull=True, created_at__gte=cutoff))
+            & (Q(verified_at__gt=cutoff) | Q(verified_at__isnull=True, created_at__gt=cutoff))
         )
 
     def stale(self, now=None):
@@ -34,7 +35,7 @@ class ServiceQuerySet(models.QuerySet):
         recently"; some of them have already left the public map)."""
         now = now or timezone.now()
         cutoff = now - timedelta(days=settings.DIRECTORY_STALE_AFTER_DAYS)
-        return self.filter(Q(verified_at__lt=cutoff) | Q(verified_at__isnull=True, created_at__lt=cutoff))
+        return self.filter(Q(verified_at__lte=cutoff) | Q(verified_at__isnull=True, created_at__lte=cutoff))
 
 
 class Service(HsdsObject):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
 from waymark.accounts.access import is_organisation_admin
+from waymark.directory.access import can_manage_listings, is_directory_editor
 from waymark.directory.models import NEEDS_TAXONOMY_NAME, Service, TaxonomyTerm
 from waymark.directory.opening import LONDON, describe_opening_times, next_opening
 from waymark.directory.search import SearchForm, search_services
@@ -268,6 +269,8 @@ def home(request):
     if request.user.is_authenticated:
         context["is_organisation_admin"] = is_organisation_admin(request)
         context["is_administrator"] = request.user.is_superuser
+        context["can_manage_listings"] = can_manage_listings(request)
+        context["is_directory_editor"] = is_directory_editor(request.user)
     return render(request, "home.html", context)
 
 
