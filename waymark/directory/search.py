@@ -55,6 +55,7 @@ addresses, schedules).
 import datetime as dt
 import math
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from django import forms
@@ -389,6 +390,13 @@ def _page(ids, distances):
     return page
 
 
+# What ``opening.open_now`` reads of a schedule.
+_OpeningFields = namedtuple(
+    "_OpeningFields",
+    "timezone byday bymonthday freq interval valid_from dtstart wkst valid_to until count opens_at closes_at",
+)
+
+
 def _evaluate(services, query, now, page_size, *, near):
     """(total, the page's services in order) for an ordered queryset.
 
@@ -411,12 +419,22 @@ def _evaluate(services, query, now, page_size, *, near):
     schedules = {}
     ids = [row[0] for row in rows]
     # By the ids already found, not by running the search again as a subquery; in chunks that
-    # stay under SQLite's limit on parameters (one query up to that many candidates).
+    # stay under SQLite's limit on parameters (one query up to that many candidates). Only the
+    # fields "open now" reads, as plain tuples (no model instances).
     for start in range(0, len(ids), MAX_IDS_PER_QUERY):
         chunk = ids[start : start + MAX_IDS_PER_QUERY]
-        for schedule in Schedule.objects.filter(maybe_open, service_id__in=chunk).order_by():
-            schedules.setdefault(schedule.service_id, []).append(schedule)
-    open_rows = [row for row in rows if open_now(schedules.get(row[0], ()), now)]
+        found = Schedule.objects.filter(maybe_open, service_id__in=chunk).order_by()
+        for service_id, *values in found.values_list("service_id", *_OpeningFields._fields):
+            schedules.setdefault(service_id, set()).add(_OpeningFields(*values))
+    # Many services share the same opening times: each different set is decided once.
+    decided = {}
+    open_rows = []
+    for row in rows:
+        times = frozenset(schedules.get(row[0], ()))
+        if times not in decided:
+            decided[times] = open_now(list(times), now)
+        if decided[times]:
+            open_rows.append(row)
     page_rows = open_rows[offset : offset + page_size]
     distances = {row[0]: row[1] for row in page_rows} if near else {}
     return len(open_rows), _page([row[0] for row in page_rows], distances)

@@ -31,7 +31,8 @@ later schema change (a rebuilt table loses its triggers). Other database vendors
 ``LIKE`` filter with the same meaning: correct, without an index.
 
 The same function adds a plain index on ``directory_location (latitude, longitude)`` for the
-"near" bounding box.
+"near" bounding box, and one on ``directory_language (code, service_id)`` so that "speaks"
+reads its services from the index alone.
 """
 
 from django.db import connections
@@ -42,6 +43,7 @@ FTS_TABLE = "directory_service_fts"
 KEY_TABLE = "directory_service_search_key"
 PG_INDEX = "directory_service_search_gin"
 LOCATION_INDEX = "directory_location_lat_lng"
+LANGUAGE_INDEX = "directory_language_code_service"
 _TRIGGERS = ("directory_service_search_ai", "directory_service_search_au", "directory_service_search_ad")
 
 _SQLITE_CREATE = [
@@ -89,12 +91,16 @@ _PG_VECTOR_SQL = (
 _LOCATION_INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS directory_location_lat_lng ON directory_location (latitude, longitude)"
 )
+# "Speaks": the services of a language code read from the index alone (no table rows).
+_LANGUAGE_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS directory_language_code_service ON directory_language (code, service_id)"
+)
 
 
 def _sqlite_objects(cursor):
     cursor.execute(
-        "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s, %s, %s)",
-        ["directory_service", KEY_TABLE, FTS_TABLE, LOCATION_INDEX, *_TRIGGERS],
+        "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s, %s, %s, %s)",
+        ["directory_service", KEY_TABLE, FTS_TABLE, LOCATION_INDEX, LANGUAGE_INDEX, *_TRIGGERS],
     )
     return {row[0] for row in cursor.fetchall()}
 
@@ -111,10 +117,10 @@ def ensure_search_index(using="default", *, rebuild=False):
             present = _sqlite_objects(cursor)
             if "directory_service" not in present:
                 return False
-            complete = {KEY_TABLE, FTS_TABLE, LOCATION_INDEX, *_TRIGGERS} <= present
+            complete = {KEY_TABLE, FTS_TABLE, LOCATION_INDEX, LANGUAGE_INDEX, *_TRIGGERS} <= present
             if complete and not rebuild:
                 return False
-            for statement in [*_SQLITE_CREATE, _LOCATION_INDEX_SQL]:
+            for statement in [*_SQLITE_CREATE, _LOCATION_INDEX_SQL, _LANGUAGE_INDEX_SQL]:
                 cursor.execute(statement)
             if rebuild or not {KEY_TABLE, FTS_TABLE, *_TRIGGERS} <= present:
                 for statement in _SQLITE_REBUILD:
@@ -124,17 +130,17 @@ def ensure_search_index(using="default", *, rebuild=False):
             cursor.execute(
                 "SELECT to_regclass('directory_service'), "
                 "(SELECT indexdef LIKE '%%search_vector%%' FROM pg_indexes "
-                "WHERE schemaname = current_schema() AND indexname = %s), to_regclass(%s), "
+                "WHERE schemaname = current_schema() AND indexname = %s), to_regclass(%s), to_regclass(%s), "
                 "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
                 "AND table_name = 'directory_service' AND column_name = 'search_vector')",
-                [PG_INDEX, LOCATION_INDEX],
+                [PG_INDEX, LOCATION_INDEX, LANGUAGE_INDEX],
             )
-            table, index, location_index, has_vector = cursor.fetchone()
+            table, index, location_index, language_index, has_vector = cursor.fetchone()
             if index is False:
                 # An index of an earlier version, on the expression: replaced by one on the column.
                 cursor.execute(f"DROP INDEX {PG_INDEX}")
                 index = None
-            if table is None or (index and location_index and has_vector and not rebuild):
+            if table is None or (index and location_index and language_index and has_vector and not rebuild):
                 return False
             if not has_vector:
                 cursor.execute(_PG_VECTOR_SQL)
@@ -142,6 +148,7 @@ def ensure_search_index(using="default", *, rebuild=False):
                 cursor.execute(f"REINDEX INDEX {PG_INDEX}")
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON directory_service USING gin (search_vector)")
             cursor.execute(_LOCATION_INDEX_SQL)
+            cursor.execute(_LANGUAGE_INDEX_SQL)
             return True
     return False
 
@@ -160,6 +167,7 @@ def drop_search_index(using="default"):
             cursor.execute("ALTER TABLE directory_service DROP COLUMN IF EXISTS search_vector")
         if connection.vendor in ("sqlite", "postgresql"):
             cursor.execute(f"DROP INDEX IF EXISTS {LOCATION_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {LANGUAGE_INDEX}")
 
 
 def after_migrate(sender, using="default", **kwargs):
