@@ -9,7 +9,9 @@ What a search does, in order:
 2. Filters, each a plain condition on the service row or an ``IN`` subquery (no joins that
    could repeat a service): ``need`` (the term and every need within it), ``speaks``
    (a ``Language.code`` of the service), ``for`` (services "for anyone" count),
-   ``free`` (no cost option above 0), ``access``.
+   ``free`` (no cost option above 0), ``access``. ``need`` with ``speaks`` is one subquery
+   over the attribute and language tables (both read from their indexes), so only the
+   services with both are read.
 3. Text (``q``): the words are normalised like ``search_text`` (``waymark.lib.text``), so an
    Arabic-keyboard spelling finds Persian text. Every word must be in the service's
    ``search_text`` as a whole word; the last may be the beginning of one ("dent" finds
@@ -26,7 +28,8 @@ What a search does, in order:
 5. ``open_now``: a cheap SQL test keeps services with a schedule that could be open now
    (today's or yesterday's weekday, times within an hour of the London wall-clock time, date
    bounds), then ``opening.open_now`` decides exactly, in Python, Europe/London time across
-   clock changes, for those candidates only (their schedules read in one query).
+   clock changes, for those candidates only (their schedules read in one query, as tuples of
+   the fields it reads; each different set of opening times is decided once).
 
 Ranking (deterministic; the same formula on both databases):
 
