@@ -36,3 +36,10 @@ class HomeLinksTests(BaseTestCase):
 
     def test_a_visitor_sees_none_of_them(self):
         self.assertEqual(self.links(None), set())
+
+
+class HomeInvitesOrganisationsTests(BaseTestCase):
+    def test_a_visitor_can_reach_add_your_organisation_and_suggest_a_service(self):
+        html = self.client.get(reverse("home")).content.decode()
+        self.assertIn(f'href="{reverse("directory:register")}"', html)
+        self.assertIn(f'href="{reverse("directory:suggest_service")}"', html)
