@@ -12,15 +12,18 @@ from waymark.directory.models import (
     Accessibility,
     Address,
     Attribute,
+    ChangeRequest,
     Contact,
     CostOption,
     Funding,
     Language,
     Location,
     Metadata,
+    OrganisationRegistration,
     Organization,
     OrganizationIdentifier,
     Phone,
+    ProblemReport,
     Program,
     RequiredDocument,
     Schedule,
@@ -28,11 +31,14 @@ from waymark.directory.models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceCapacity,
+    ServiceFeedback,
+    ServiceSuggestion,
     Synonym,
     Taxonomy,
     TaxonomyTerm,
     Translation,
     Unit,
+    VerificationLink,
     text_hash,
 )
 
@@ -299,3 +305,57 @@ for model, fields in [
             {"list_display": fields},
         ),
     )
+
+
+# --- The editorial workflow: read-only here. Every step goes through the editors' pages
+# (waymark/directory/actions/), which check the state machine, write the audit event and
+# send the e-mails; the admin only lets an administrator look things up.
+
+
+class WorkflowRecordAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(WorkflowRecordAdmin):
+    list_display = ["summary", "organization", "target_type", "kind", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "target_type", "kind"]
+    search_fields = ["summary", "organization__name"]
+
+
+@admin.register(OrganisationRegistration)
+class OrganisationRegistrationAdmin(WorkflowRecordAdmin):
+    list_display = ["name", "area", "network", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "network"]
+    search_fields = ["name"]
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(WorkflowRecordAdmin):
+    list_display = ["service", "kind", "status", "created_at"]
+    list_filter = ["status", "kind"]
+
+
+@admin.register(ServiceSuggestion)
+class ServiceSuggestionAdmin(WorkflowRecordAdmin):
+    list_display = ["name", "where", "status", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(ServiceFeedback)
+class ServiceFeedbackAdmin(WorkflowRecordAdmin):
+    list_display = ["service", "got_help", "treated_well", "created_at"]
+    list_filter = ["got_help", "treated_well"]
+
+
+@admin.register(VerificationLink)
+class VerificationLinkAdmin(WorkflowRecordAdmin):
+    list_display = ["service", "sent_at", "expires_at", "used_at"]
+    exclude = ["token_hash", "sent_to"]

@@ -51,3 +51,26 @@ class DirectoryAdminTestCase(BaseTestCase):
         translation = Translation.objects.get(object_id=self.service.id)
         self.assertEqual(translation.source_text_hash, text_hash("Teeth checked."))
         self.assertFalse(translation.is_out_of_date(self.service))
+
+
+class WorkflowRecordsAdminTests(BaseTestCase):
+    def test_an_administrator_can_look_up_workflow_records_but_not_change_them(self):
+        from waymark.directory.models import ProblemReport
+
+        service = make_service("Smile clinic")
+        report = ProblemReport.objects.create(service=service, kind=ProblemReport.Kind.CLOSED)
+        self.login(self.admin)
+        for model in [
+            "changerequest",
+            "organisationregistration",
+            "problemreport",
+            "servicesuggestion",
+            "servicefeedback",
+            "verificationlink",
+        ]:
+            with self.subTest(model=model):
+                self.assertEqual(self.client.get(f"/admin/directory/{model}/").status_code, 200)
+                self.assertEqual(self.client.get(f"/admin/directory/{model}/add/").status_code, 403)
+        page = self.client.get(f"/admin/directory/problemreport/{report.pk}/change/")
+        self.assertContains(page, "Smile clinic")
+        self.assertNotContains(page, 'name="_save"')
