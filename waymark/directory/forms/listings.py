@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from waymark.accounts.forms import CheckboxGroup
 from waymark.directory.listing_data import (
     LABELS,
+    LOCATION_KEYS,
+    ORGANIZATION_KEYS,
+    SERVICE_KEYS,
     SPOKEN_LANGUAGES,
     clean_location_data,
     clean_organization_data,
@@ -78,36 +81,7 @@ def need_choices():
 
 
 class ServiceForm(ListingForm):
-    keys = (
-        "name",
-        "alternate_name",
-        "description",
-        "url",
-        "email",
-        "phone",
-        "application_process",
-        "free",
-        "fees_description",
-        "eligibility_description",
-        "minimum_age",
-        "maximum_age",
-        "for",
-        "gender",
-        "for_families",
-        "for_lgbt",
-        "access",
-        "accepts_waymark_referrals",
-        "interpreters_available",
-        "languages",
-        "needs",
-        "advice_regulator",
-        "advice_registration_number",
-        "advice_oisc_level",
-        "documents",
-        "location",
-        "opening_times",
-        "opening_times_note",
-    )
+    keys = SERVICE_KEYS
 
     def __init__(self, *args, organization, locations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,7 +245,7 @@ class ServiceForm(ListingForm):
 
 
 class OrganizationForm(ListingForm):
-    keys = ("name", "alternate_name", "description", "email", "website", "phone", "data_sharing_with_authorities")
+    keys = ORGANIZATION_KEYS
 
     name = forms.CharField(label=_label("name"), max_length=255)
     alternate_name = forms.CharField(label=_label("alternate_name"), max_length=255, required=False)
@@ -293,18 +267,7 @@ class OrganizationForm(ListingForm):
 
 
 class LocationForm(ListingForm):
-    keys = (
-        "name",
-        "description",
-        "transportation",
-        "address_1",
-        "address_2",
-        "city",
-        "county",
-        "postal_code",
-        "address_hidden",
-        "area",
-    )
+    keys = LOCATION_KEYS
 
     name = forms.CharField(label=_label("name"), max_length=255, help_text=_("For example: St Peter's church hall."))
     description = forms.CharField(label=_label("description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
