@@ -63,7 +63,17 @@ def seed(services):
     with transaction.atomic():
         generate_services(run)
     print(f"  generated {services - existing} services in {time.perf_counter() - started:.0f} s")
+    analyse()
     return Service.objects.count()
+
+
+def analyse():
+    """Bring the planner's statistics (and, on PostgreSQL, the visibility map) up to date, as
+    autovacuum would on a live database some minutes after a bulk load."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def fixed_now():

@@ -174,7 +174,7 @@ class ServiceAdmin(AuditedAdmin):
         # The search column follows the names and needs it is made from, whoever edits them.
         service = form.instance
         service.build_search_text()
-        service.save(update_fields=["search_text"])
+        service.save(update_fields=list(Service.SEARCH_FIELDS))
 
 
 @admin.register(Location)

@@ -9,6 +9,7 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from waymark.directory import signals  # noqa: F401  (connects the receivers)
         from waymark.directory.search_index import after_migrate
 
         # Keeps the full-text index (outside the model state) present and in step.

@@ -40,6 +40,7 @@ from waymark.directory.models import (
     text_hash,
 )
 from waymark.directory.needs_data import NEEDS
+from waymark.directory.search_index import facet_tokens
 from waymark.lib.text import normalise_search_text
 from waymark.places.models import OutcodeCentroid
 
@@ -904,9 +905,16 @@ class DirectoryDemo:
             [Restriction(service_id=service_id, area_id=area_id) for service_id, area_id in self.restrictions]
         )
 
+        codes, points = {}, {}
+        for language in self.children.get(Language, []):
+            codes.setdefault(language.service_id, []).append(language.code)
+        for link in self.rows[ServiceAtLocation]:
+            points.setdefault(link.service_id, []).append((link.location.latitude, link.location.longitude))
         for service in self.rows[Service]:
             service.search_text = self.search_text(service)
-        Service.objects.bulk_update(self.rows[Service], ["search_text"], batch_size=200)
+            terms = [term.id for term in self._service_needs.get(service.id, [])]
+            service.search_facets = facet_tokens(terms, codes.get(service.id, []), points.get(service.id, []))
+        Service.objects.bulk_update(self.rows[Service], list(Service.SEARCH_FIELDS), batch_size=200)
 
     def search_text(self, service):
         """What ``Service.build_search_text`` gives for a demo service, from rows in memory.

@@ -621,7 +621,7 @@ def apply_service_data(service, data, *, organization):
             for entry in clean["opening_times"]
         )
     service.build_search_text()
-    service.save(update_fields=["search_text", "updated_at"])
+    service.save(update_fields=[*Service.SEARCH_FIELDS, "updated_at"])
     return service
 
 
@@ -717,7 +717,7 @@ def apply_organization_data(organization, data):
             service.organization = organization
             service.build_search_text()
             service.last_modified = timezone.now()
-            service.save(update_fields=["search_text", "last_modified", "updated_at"])
+            service.save(update_fields=[*Service.SEARCH_FIELDS, "last_modified", "updated_at"])
     return organization
 
 

@@ -57,7 +57,7 @@ def _codes(text):
     return [part.strip().upper() for part in (text or "").split(",") if part.strip()]
 
 
-def _byday(schedule):
+def weekday_rules(schedule):
     """The ``byday`` rules as (ordinal or None, weekday 0–6) pairs; unknown parts are ignored."""
     rules = []
     for code in _codes(getattr(schedule, "byday", "")):
@@ -85,7 +85,7 @@ def _bymonthday(schedule):
 def _frequency(schedule):
     freq = (getattr(schedule, "freq", "") or "").upper()
     # Much published data gives only the days: "MO,WE" with no frequency means every week.
-    if not freq and _byday(schedule):
+    if not freq and weekday_rules(schedule):
         return "WEEKLY"
     return freq
 
@@ -115,7 +115,7 @@ def _matches_pattern(schedule, day):
     freq = _frequency(schedule)
     interval = _interval(schedule)
     anchor = _anchor(schedule)
-    rules = _byday(schedule)
+    rules = weekday_rules(schedule)
     if freq == "WEEKLY":
         weekdays = {weekday for _ordinal, weekday in rules}
         if not weekdays and anchor:
@@ -327,12 +327,12 @@ def describe_opening_times(schedules, today=None):
         if not _in_effect(schedule, today):
             continue
         has_hours = schedule.opens_at is not None and schedule.closes_at is not None
-        weekdays = sorted({weekday for ordinal, weekday in _byday(schedule) if ordinal is None})
+        weekdays = sorted({weekday for ordinal, weekday in weekday_rules(schedule) if ordinal is None})
         plain_weekly = (
             _frequency(schedule) == "WEEKLY"
             and _interval(schedule) == 1
             and weekdays
-            and len(weekdays) == len(_byday(schedule))
+            and len(weekdays) == len(weekday_rules(schedule))
         )
         if plain_weekly and has_hours:
             for weekday in weekdays:

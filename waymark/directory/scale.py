@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db import connections
 from django.utils import timezone
 
+from waymark.directory.search_index import facet_tokens
 from waymark.lib.text import normalise_search_text
 
 SERVICES_PER_ORGANIZATION = 5
@@ -252,6 +253,11 @@ def generate_services(run):
                 rows[Language].append(
                     dict(id=make_id("language", number, part), service_id=service["id"], name=language_name, code=code)
                 )
+            service["search_facets"] = facet_tokens(
+                [term_id for term_id, _name, _words in chosen],
+                [code for _name, code in spoken],
+                [(location["latitude"], location["longitude"])],
+            )
             if rng.random() < 0.05:
                 slots = [("MONTHLY", rng.choice(["1SA", "-1FR", "2TU"]), 10, 13)]
             else:

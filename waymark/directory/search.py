@@ -7,11 +7,10 @@ What a search does, in order:
 
 1. Only ``Service.objects.public(now)``: active or temporarily closed, checked within a year.
 2. Filters, each a plain condition on the service row or an ``IN`` subquery (no joins that
-   could repeat a service): ``need`` (the term and every need within it), ``speaks``
-   (a ``Language.code`` of the service), ``for`` (services "for anyone" count),
-   ``free`` (no cost option above 0), ``access``. ``need`` with ``speaks`` is one subquery
-   over the attribute and language tables (both read from their indexes), so only the
-   services with both are read.
+   could repeat a service): ``need`` (the term and every need within it) and ``speaks`` (a
+   ``Language.code`` of the service) are tokens of ``search_facets``, so both together are
+   one lookup in the full-text index; ``for`` (services "for anyone" count), ``free`` (no
+   cost option above 0), ``access``.
 3. Text (``q``): the words are normalised like ``search_text`` (``waymark.lib.text``), so an
    Arabic-keyboard spelling finds Persian text. Every word must be in the service's
    ``search_text`` as a whole word; the last may be the beginning of one ("dent" finds
@@ -29,7 +28,7 @@ What a search does, in order:
    (today's or yesterday's weekday, times within an hour of the London wall-clock time, date
    bounds), then ``opening.open_now`` decides exactly, in Python, Europe/London time across
    clock changes, for those candidates only (their schedules read in one query, as tuples of
-   the fields it reads; each different set of opening times is decided once).
+   the fields it reads; each different schedule is decided once).
 
 Ranking (deterministic; the same formula on both databases):
 
@@ -66,9 +65,16 @@ from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from waymark.directory.models import Attribute, CostOption, Language, Schedule, Service, ServiceAtLocation
-from waymark.directory.opening import LONDON, WEEKDAY_CODES, open_now
-from waymark.directory.search_index import WordsInName, WordsMatch
+from waymark.directory.models import CostOption, Schedule, Service, ServiceAtLocation
+from waymark.directory.opening import LONDON, WEEKDAY_CODES, open_now, weekday_rules
+from waymark.directory.search_index import (
+    FacetsMatch,
+    WordsInName,
+    WordsMatch,
+    cell_tokens_for_box,
+    language_token,
+    need_token,
+)
 from waymark.directory.search_needs import needs_index
 from waymark.lib.text import normalise_search_text, normalise_words
 from waymark.places.geo import bounding_box, distance_m_expression, haversine_m
@@ -271,26 +277,20 @@ def _result_location(service, place):
 # --- The search ------------------------------------------------------------------------------
 
 
-def _services_with_need(term_ids):
-    return Attribute.objects.filter(link_entity=Service.hsds_entity, taxonomy_term_id__in=term_ids).values("link_id")
-
-
 def _filter(services, query, needs):
-    # Codes are stored in lower case (the form lower-cases what is asked), so the index on the
-    # code serves.
-    speakers = Language.objects.filter(code=query.speaks, service__isnull=False).values("service_id")
+    # "need" (the term or a need within it) and "speaks" are tokens of search_facets: both
+    # together are one lookup in the full-text index, whichever is given.
+    groups = []
     if query.need:
         term_id = needs.find(query.need)
         if term_id is None:
             return services.none()
-        with_need = _services_with_need(needs.branch(term_id))
-        if query.speaks:
-            # Need and language met in one subquery over the two narrow tables (index only),
-            # so only the services with both are read, not every service of a broad need.
-            with_need = with_need.filter(link_id__in=speakers)
-        services = services.filter(id__in_array=with_need)
-    elif query.speaks:
-        services = services.filter(id__in=speakers)
+        groups.append([need_token(branch_id) for branch_id in needs.branch(term_id)])
+    if query.speaks:
+        # Codes are stored in lower case, and the form lower-cases what is asked.
+        groups.append([language_token(query.speaks)])
+    if groups:
+        services = services.filter(FacetsMatch(groups))
     if query.for_:
         services = services.filter(Service.q_for_situation(query.for_))
     if query.free:
@@ -300,7 +300,7 @@ def _filter(services, query, needs):
     return services
 
 
-def _text(services, words, needs, *, few_rows=False):
+def _text(services, words, needs):
     """Services matching ``words`` (normalised), annotated with ``relevance``."""
     last = len(words) - 1
     expansions = needs.expansions(words) if needs is not None else []
@@ -309,25 +309,30 @@ def _text(services, words, needs, *, few_rows=False):
     if plain:
         services = services.filter(WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last))
     for start, end, term_ids in expansions:
-        services = services.filter(
-            WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids, few_rows=few_rows)
-        )
+        services = services.filter(WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids))
     needles = [f" {word}" if position == last else f" {word} " for position, word in enumerate(words)]
     return services.annotate(relevance=WordsInName(needles))
 
 
 def _near(services, latitude, longitude, radius_m):
-    """Services with a location within ``radius_m``, annotated with ``distance_m`` to the nearest."""
+    """Services with a location within ``radius_m``, annotated with ``distance_m`` to the nearest.
+
+    The map cells the circle touches (tokens of ``search_facets``) choose the candidates in
+    the full-text index, together with the other conditions; the distance to each
+    candidate's nearest location then decides."""
     box = bounding_box(latitude, longitude, radius_m)
     within = (
         ServiceAtLocation.objects.filter(box.q("location__latitude", "location__longitude"))
         .annotate(d=distance_m_expression(latitude, longitude, "location__latitude", "location__longitude"))
         .filter(d__lte=radius_m)
     )
+    cells = cell_tokens_for_box(box)
+    if cells is None:
+        services = services.filter(id__in=within.values("service_id"))
+    else:
+        services = services.filter(FacetsMatch([cells]))
     nearest = within.filter(service=OuterRef("pk")).order_by("d").values("d")[:1]
-    return services.filter(id__in_array=within.values("service_id")).annotate(
-        distance_m=Subquery(nearest, output_field=FloatField())
-    )
+    return services.annotate(distance_m=Subquery(nearest, output_field=FloatField())).filter(distance_m__isnull=False)
 
 
 def _maybe_open_q(now):
@@ -402,6 +407,29 @@ _OpeningFields = namedtuple(
 )
 
 
+# Schedules are in zones within a day of London, so "open now" reads only the dates from two
+# days before today to two days after it.
+_DATES_READ = dt.timedelta(days=3)
+
+
+def _for_deciding(schedule, today):
+    """``schedule`` with the dates that cannot change whether it is open now left out, so that
+    schedules with the same opening times but different start dates are decided once.
+
+    A start or end date only bounds when the schedule occurs, unless it is also what repeats
+    are counted from: with an interval above 1, with ``count``, or without ``byday`` (see
+    ``opening._matches_pattern``). A bound days away from today bounds nothing that is read."""
+    if (schedule.interval or 1) > 1 or schedule.count or not weekday_rules(schedule):
+        return schedule
+    far_past, far_future = today - _DATES_READ, today + _DATES_READ
+    return schedule._replace(
+        valid_from=None if schedule.valid_from and schedule.valid_from <= far_past else schedule.valid_from,
+        dtstart=None if schedule.dtstart and schedule.dtstart <= far_past else schedule.dtstart,
+        valid_to=None if schedule.valid_to and schedule.valid_to >= far_future else schedule.valid_to,
+        until=None if schedule.until and schedule.until >= far_future else schedule.until,
+    )
+
+
 def _evaluate(services, query, now, page_size, *, near):
     """(total, the page's services in order) for an ordered queryset.
 
@@ -430,16 +458,20 @@ def _evaluate(services, query, now, page_size, *, near):
         chunk = ids[start : start + MAX_IDS_PER_QUERY]
         found = Schedule.objects.filter(maybe_open, service_id__in=chunk).order_by()
         for service_id, *values in found.values_list("service_id", *_OpeningFields._fields):
-            schedules.setdefault(service_id, set()).add(_OpeningFields(*values))
-    # Many services share the same opening times: each different set is decided once.
+            schedules.setdefault(service_id, []).append(_OpeningFields(*values))
+    # A service is open when one of its schedules is, and many services share the same
+    # opening times: each different schedule is decided once.
     decided = {}
     open_rows = []
+    today = now.astimezone(LONDON).date()
     for row in rows:
-        times = frozenset(schedules.get(row[0], ()))
-        if times not in decided:
-            decided[times] = open_now(list(times), now)
-        if decided[times]:
-            open_rows.append(row)
+        for schedule in schedules.get(row[0], ()):
+            key = _for_deciding(schedule, today)
+            if key not in decided:
+                decided[key] = open_now([key], now)
+            if decided[key]:
+                open_rows.append(row)
+                break
     page_rows = open_rows[offset : offset + page_size]
     distances = {row[0]: row[1] for row in page_rows} if near else {}
     return len(open_rows), _page([row[0] for row in page_rows], distances)
@@ -466,7 +498,7 @@ def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
 
     services = _filter(Service.objects.public(now), query, needs)
     if words:
-        services = _text(services, words, needs, few_rows=place is not None)
+        services = _text(services, words, needs)
 
     radii = [NEAR_RADIUS_M, WIDER_RADIUS_M] if place is not None else [0]
     for radius in radii:

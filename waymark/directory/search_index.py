@@ -35,13 +35,15 @@ The same function adds a plain index on ``directory_location (latitude, longitud
 reads its services from the index alone.
 """
 
+import math
+
 from django.db import connections
-from django.db.models import Expression, F, IntegerField, Lookup, UUIDField
-from django.db.models.lookups import In
+from django.db.models import Expression, F, IntegerField, Lookup
 
 FTS_TABLE = "directory_service_fts"
 KEY_TABLE = "directory_service_search_key"
 PG_INDEX = "directory_service_search_gin"
+PG_FACETS_INDEX = "directory_service_facets_gin"
 LOCATION_INDEX = "directory_location_lat_lng"
 LANGUAGE_INDEX = "directory_language_code_service"
 _TRIGGERS = ("directory_service_search_ai", "directory_service_search_au", "directory_service_search_ad")
@@ -49,24 +51,28 @@ _TRIGGERS = ("directory_service_search_ai", "directory_service_search_au", "dire
 _SQLITE_CREATE = [
     """CREATE TABLE IF NOT EXISTS directory_service_search_key
         (id INTEGER PRIMARY KEY, service_id char(32) NOT NULL UNIQUE)""",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS directory_service_fts USING fts5(search_text, content='', tokenize='ascii')",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS directory_service_fts
+        USING fts5(search_text, search_facets, content='', tokenize='ascii')""",
     # A new service gets a key, then its words under that key.
     """CREATE TRIGGER IF NOT EXISTS directory_service_search_ai AFTER INSERT ON directory_service BEGIN
         INSERT OR IGNORE INTO directory_service_search_key (service_id) VALUES (new.id);
-        INSERT INTO directory_service_fts (rowid, search_text)
-            SELECT id, new.search_text FROM directory_service_search_key WHERE service_id = new.id;
+        INSERT INTO directory_service_fts (rowid, search_text, search_facets)
+            SELECT id, new.search_text, new.search_facets FROM directory_service_search_key WHERE service_id = new.id;
     END""",
     # A contentless FTS5 table forgets a row's words by being told them again ('delete').
-    """CREATE TRIGGER IF NOT EXISTS directory_service_search_au AFTER UPDATE OF search_text ON directory_service
-    WHEN old.search_text IS NOT new.search_text BEGIN
-        INSERT INTO directory_service_fts (directory_service_fts, rowid, search_text)
-            SELECT 'delete', id, old.search_text FROM directory_service_search_key WHERE service_id = old.id;
-        INSERT INTO directory_service_fts (rowid, search_text)
-            SELECT id, new.search_text FROM directory_service_search_key WHERE service_id = new.id;
+    """CREATE TRIGGER IF NOT EXISTS directory_service_search_au
+    AFTER UPDATE OF search_text, search_facets ON directory_service
+    WHEN old.search_text IS NOT new.search_text OR old.search_facets IS NOT new.search_facets BEGIN
+        INSERT INTO directory_service_fts (directory_service_fts, rowid, search_text, search_facets)
+            SELECT 'delete', id, old.search_text, old.search_facets
+            FROM directory_service_search_key WHERE service_id = old.id;
+        INSERT INTO directory_service_fts (rowid, search_text, search_facets)
+            SELECT id, new.search_text, new.search_facets FROM directory_service_search_key WHERE service_id = new.id;
     END""",
     """CREATE TRIGGER IF NOT EXISTS directory_service_search_ad AFTER DELETE ON directory_service BEGIN
-        INSERT INTO directory_service_fts (directory_service_fts, rowid, search_text)
-            SELECT 'delete', id, old.search_text FROM directory_service_search_key WHERE service_id = old.id;
+        INSERT INTO directory_service_fts (directory_service_fts, rowid, search_text, search_facets)
+            SELECT 'delete', id, old.search_text, old.search_facets
+            FROM directory_service_search_key WHERE service_id = old.id;
         DELETE FROM directory_service_search_key WHERE service_id = old.id;
     END""",
 ]
@@ -75,17 +81,23 @@ _SQLITE_REBUILD = [
     "INSERT INTO directory_service_fts (directory_service_fts) VALUES ('delete-all')",
     "DELETE FROM directory_service_search_key",
     "INSERT INTO directory_service_search_key (service_id) SELECT id FROM directory_service",
-    """INSERT INTO directory_service_fts (rowid, search_text)
-        SELECT k.id, s.search_text FROM directory_service_search_key k
+    """INSERT INTO directory_service_fts (rowid, search_text, search_facets)
+        SELECT k.id, s.search_text, s.search_facets FROM directory_service_search_key k
         JOIN directory_service s ON s.id = k.service_id""",
 ]
 
 # PostgreSQL keeps the words of search_text as a stored tsvector, so that a search that does
 # not go through the index (a few hundred services near a place) reads it instead of parsing
 # the text again for every row.
+# Stripped of word positions, which no search reads: a third smaller, and mostly kept in the
+# row instead of out of line.
 _PG_VECTOR_SQL = (
     "ALTER TABLE directory_service ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED"
+    "GENERATED ALWAYS AS (strip(to_tsvector('simple'::regconfig, search_text))) STORED"
+)
+_PG_FACETS_SQL = (
+    "ALTER TABLE directory_service ADD COLUMN facets_vector tsvector "
+    "GENERATED ALWAYS AS (strip(to_tsvector('simple'::regconfig, search_facets))) STORED"
 )
 
 _LOCATION_INDEX_SQL = (
@@ -98,21 +110,40 @@ _LANGUAGE_INDEX_SQL = (
 
 
 def _sqlite_objects(cursor):
+    """The names of the search objects present; an FTS table or trigger of an earlier version
+    (without search_facets) is dropped first, so that it is made again."""
     cursor.execute(
-        "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s, %s, %s, %s)",
+        "SELECT name, sql FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s, %s, %s, %s)",
         ["directory_service", KEY_TABLE, FTS_TABLE, LOCATION_INDEX, LANGUAGE_INDEX, *_TRIGGERS],
     )
-    return {row[0] for row in cursor.fetchall()}
+    present = {}
+    for name, sql in cursor.fetchall():
+        present[name] = sql or ""
+    if FTS_TABLE in present and "search_facets" not in present[FTS_TABLE]:
+        for trigger in _TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        cursor.execute(f"DROP TABLE {FTS_TABLE}")
+        return set(present) - {FTS_TABLE, *_TRIGGERS}
+    return set(present)
 
 
 def ensure_search_index(using="default", *, rebuild=False):
     """Create the search index and the location index where missing; on SQLite, rebuild the
     index from ``search_text`` when anything was missing (or when ``rebuild`` is true).
 
-    Cheap when everything is there: one query. Returns True if something was (re)built.
+    Cheap when everything is there: two queries. Returns True if something was (re)built.
+    Does nothing before migration 0008 has added ``search_facets`` (migration 0004 calls it on
+    a new database; the run after the last migration makes the index).
     """
     connection = connections[using]
     with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        if "directory_service" not in tables:
+            return False
+        description = connection.introspection.get_table_description(cursor, "directory_service")
+        columns = {column.name for column in description}
+        if "search_facets" not in columns:
+            return False
         if connection.vendor == "sqlite":
             present = _sqlite_objects(cursor)
             if "directory_service" not in present:
@@ -131,22 +162,36 @@ def ensure_search_index(using="default", *, rebuild=False):
                 "SELECT to_regclass('directory_service'), "
                 "(SELECT indexdef LIKE '%%search_vector%%' FROM pg_indexes "
                 "WHERE schemaname = current_schema() AND indexname = %s), to_regclass(%s), to_regclass(%s), "
-                "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = 'directory_service' AND column_name = 'search_vector')",
-                [PG_INDEX, LOCATION_INDEX, LANGUAGE_INDEX],
+                "(SELECT generation_expression FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'directory_service' AND column_name = 'search_vector'), to_regclass(%s)",
+                [PG_INDEX, LOCATION_INDEX, LANGUAGE_INDEX, PG_FACETS_INDEX],
             )
-            table, index, location_index, language_index, has_vector = cursor.fetchone()
+            table, index, location_index, language_index, vector_expression, facets_index = cursor.fetchone()
+            if vector_expression is not None and "strip" not in vector_expression:
+                # The vector of an earlier version, with word positions: made again (and its index).
+                cursor.execute("ALTER TABLE directory_service DROP COLUMN search_vector")
+                vector_expression = index = None
             if index is False:
                 # An index of an earlier version, on the expression: replaced by one on the column.
                 cursor.execute(f"DROP INDEX {PG_INDEX}")
                 index = None
-            if table is None or (index and location_index and language_index and has_vector and not rebuild):
+            complete = index and facets_index and location_index and language_index and vector_expression
+            if table is None or (complete and not rebuild):
                 return False
-            if not has_vector:
+            if vector_expression is None:
                 cursor.execute(_PG_VECTOR_SQL)
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'directory_service' AND column_name = 'facets_vector'"
+            )
+            if cursor.fetchone() is None:
+                cursor.execute(_PG_FACETS_SQL)
             if rebuild and index:
                 cursor.execute(f"REINDEX INDEX {PG_INDEX}")
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON directory_service USING gin (search_vector)")
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {PG_FACETS_INDEX} ON directory_service USING gin (facets_vector)"
+            )
             cursor.execute(_LOCATION_INDEX_SQL)
             cursor.execute(_LANGUAGE_INDEX_SQL)
             return True
@@ -164,7 +209,9 @@ def drop_search_index(using="default"):
             cursor.execute(f"DROP TABLE IF EXISTS {KEY_TABLE}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_FACETS_INDEX}")
             cursor.execute("ALTER TABLE directory_service DROP COLUMN IF EXISTS search_vector")
+            cursor.execute("ALTER TABLE directory_service DROP COLUMN IF EXISTS facets_vector")
         if connection.vendor in ("sqlite", "postgresql"):
             cursor.execute(f"DROP INDEX IF EXISTS {LOCATION_INDEX}")
             cursor.execute(f"DROP INDEX IF EXISTS {LANGUAGE_INDEX}")
@@ -173,6 +220,119 @@ def drop_search_index(using="default"):
 def after_migrate(sender, using="default", **kwargs):
     """post_migrate receiver (connected in apps.py)."""
     ensure_search_index(using)
+
+
+# --- Facets ----------------------------------------------------------------------------------
+
+
+def need_token(term_id):
+    """The search token of a need (taxonomy term id): "n" and the id's 32 hex digits."""
+    return "n" + (term_id.hex if hasattr(term_id, "hex") else str(term_id).replace("-", "")).lower()
+
+
+def language_token(code):
+    """The search token of a language code: "l" and the code's letters and digits ("pt-BR" → "lptbr")."""
+    return "l" + "".join(character for character in code.lower() if character.isascii() and character.isalnum())
+
+
+# The side of a map cell, in degrees of latitude and of longitude (about 11 km by 7 km in
+# Great Britain). A service's cells are those of its locations; "near" first keeps the
+# services in the cells its circle touches (an index lookup), then measures the distance.
+CELL_DEGREES = 0.1
+
+
+def _cell_index(degrees):
+    return math.floor(round(degrees / CELL_DEGREES, 9))
+
+
+def _cell_token(latitude_index, longitude_index):
+    north = "n" if latitude_index >= 0 else "s"
+    east = "e" if longitude_index >= 0 else "w"
+    return f"g{north}{abs(latitude_index)}{east}{abs(longitude_index)}"
+
+
+def cell_token(latitude, longitude):
+    """The search token of the map cell holding a point: "gn534w23" for 53.46, -2.22."""
+    return _cell_token(_cell_index(float(latitude)), _cell_index(float(longitude)))
+
+
+# A box touching more cells than this (a radius of hundreds of kilometres, or near a pole) is
+# not looked up by cell: the distance alone decides.
+MAX_CELLS = 400
+
+
+def cell_tokens_for_box(box):
+    """The tokens of every map cell that ``box`` (places.geo.BoundingBox) touches, or None
+    when there are more than ``MAX_CELLS``."""
+    latitudes = range(_cell_index(box.min_latitude), _cell_index(box.max_latitude) + 1)
+    longitudes = range(_cell_index(box.min_longitude), _cell_index(box.max_longitude) + 1)
+    if len(latitudes) * len(longitudes) > MAX_CELLS:
+        return None
+    return [_cell_token(latitude, longitude) for latitude in latitudes for longitude in longitudes]
+
+
+def facet_tokens(term_ids, language_codes, points=()):
+    """``search_facets`` for a service listed under ``term_ids`` that speaks ``language_codes``
+    with locations at ``points`` ((latitude, longitude) pairs): their tokens, each once,
+    sorted, separated by spaces. Both tokenisers (FTS5 ``ascii`` and PostgreSQL's ``simple``)
+    read each token as one word."""
+    tokens = {need_token(term_id) for term_id in term_ids}
+    tokens |= {language_token(code) for code in language_codes if code}
+    tokens |= {cell_token(latitude, longitude) for latitude, longitude in points if latitude is not None}
+    return " ".join(sorted(tokens))
+
+
+class FacetsMatch(Lookup):
+    """True for the services whose ``search_facets`` hold, for each group in ``groups`` (lists
+    of tokens), at least one of its tokens: ``[[need tokens of a branch], ["lar"]]`` is "listed
+    under one of these needs and speaks Arabic". One index lookup on both databases."""
+
+    lookup_name = "facets_match"
+    prepare_rhs = False
+
+    def __init__(self, groups):
+        self.groups = tuple(tuple(sorted(group)) for group in groups if group)
+        if not self.groups:
+            raise ValueError("FacetsMatch needs at least one token.")
+        super().__init__(F("id"), None)
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [])
+
+    def as_sqlite(self, compiler, connection):
+        id_sql, id_params = compiler.compile(self.lhs)
+        return f"{id_sql} IN ({_FTS_SUBQUERY})", (*id_params, _fts5_facets(self.groups))
+
+    def as_postgresql(self, compiler, connection):
+        column = f"{compiler.quote_name(self.lhs.alias)}.facets_vector"
+        return f"{column} @@ to_tsquery('simple'::regconfig, %s)", (_tsquery_facets(self.groups),)
+
+    def as_sql(self, compiler, connection):
+        column = f"(' ' || {compiler.quote_name(self.lhs.alias)}.{connection.ops.quote_name('search_facets')} || ' ')"
+        clauses, params = [], []
+        for group in self.groups:
+            clauses.append("(" + " OR ".join([f"{column} LIKE %s"] * len(group)) + ")")
+            params += [f"% {token} %" for token in group]
+        return "(" + " AND ".join(clauses) + ")", tuple(params)
+
+
+_FTS_SUBQUERY = (
+    "SELECT k.service_id FROM directory_service_fts f JOIN directory_service_search_key k ON k.id = f.rowid "
+    "WHERE directory_service_fts MATCH %s"
+)
+
+
+def _fts5_facets(groups):
+    # Tokens are letters and digits only (need_token, language_token): quoting is enough.
+    return (
+        "{search_facets} : ("
+        + " AND ".join("(" + " OR ".join(f'"{token}"' for token in group) + ")" for group in groups)
+        + ")"
+    )
+
+
+def _tsquery_facets(groups):
+    return " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in groups)
 
 
 # --- The filter ------------------------------------------------------------------------------
@@ -202,10 +362,10 @@ class WordsMatch(Lookup):
     """True for the services whose ``search_text`` holds every one of ``words`` (already
     normalised) as a whole word; with ``prefix_last``, the last may be the beginning of a word.
     With ``or_needs`` (taxonomy term ids), also true for the services listed under one of
-    those needs (a query word that is a synonym of a need).
+    those needs (a query word that is a synonym of a need), read from ``search_facets``.
 
-    Use it in ``.filter(...)``; it compiles to the vendor's full-text index. The "or" is a
-    ``UNION`` inside one ``IN`` subquery, so each side uses its own index.
+    Use it in ``.filter(...)``; it compiles to the vendor's full-text index: one FTS5 query
+    over both columns on SQLite, an OR of the two GIN indexes on PostgreSQL.
     """
 
     # A Lookup rather than a Func: Django puts a lookup into WHERE as it is, where a boolean
@@ -213,85 +373,48 @@ class WordsMatch(Lookup):
     lookup_name = "words_match"
     prepare_rhs = False
 
-    def __init__(self, words, *, prefix_last=False, or_needs=(), few_rows=False):
+    def __init__(self, words, *, prefix_last=False, or_needs=()):
         if not words:
             raise ValueError("WordsMatch needs at least one word.")
         self.words = tuple(words)
         self.prefix_last = prefix_last
-        self.or_needs = tuple(sorted(or_needs, key=str))
-        # True when another condition (near a place) already narrows the search to a few
-        # thousand services: PostgreSQL then tests the needs row by row (EXISTS) instead of
-        # listing every service of the need first.
-        self.few_rows = few_rows
+        self.or_needs = tuple(sorted(need_token(term_id) for term_id in or_needs))
         super().__init__(F("id"), None)
 
     def get_db_prep_lookup(self, value, connection):
         return ("%s", [])
 
-    def _columns(self, compiler, connection):
-        """The compiled id column and the search_text column of the same table."""
-        id_sql, id_params = compiler.compile(self.lhs)
-        text_sql = f"{compiler.quote_name(self.lhs.alias)}.{connection.ops.quote_name('search_text')}"
-        return id_sql, tuple(id_params), text_sql
-
-    def _needs_union(self, connection):
-        if not self.or_needs:
-            return "", ()
-        placeholders = ", ".join(["%s"] * len(self.or_needs))
-        ids = [term_id.hex if connection.vendor == "sqlite" else term_id for term_id in self.or_needs]
-        # Only placeholders are put into the text; the ids go as parameters.
-        where = f"a.link_entity = 'service' AND a.taxonomy_term_id IN ({placeholders})"
-        sql = f" UNION SELECT a.link_id FROM directory_attribute a WHERE {where}"  # noqa: S608
-        return sql, tuple(ids)
-
     def as_sqlite(self, compiler, connection):
-        id_sql, id_params, _text_sql = self._columns(compiler, connection)
-        union_sql, union_params = self._needs_union(connection)
-        subquery = (
-            "SELECT k.service_id FROM directory_service_fts f JOIN directory_service_search_key k ON k.id = f.rowid "
-            "WHERE directory_service_fts MATCH %s"
-        )
-        sql = f"{id_sql} IN ({subquery}{union_sql})"
-        return sql, (*id_params, _fts5_query(self.words, self.prefix_last), *union_params)
+        id_sql, id_params = compiler.compile(self.lhs)
+        match = "{search_text} : (" + _fts5_query(self.words, self.prefix_last) + ")"
+        if self.or_needs:
+            match = f"({match}) OR {_fts5_facets([self.or_needs])}"
+        return f"{id_sql} IN ({_FTS_SUBQUERY})", (*id_params, match)
 
     def as_postgresql(self, compiler, connection):
-        tsquery = _tsquery(self.words, self.prefix_last)
-        id_sql, id_params, _text_sql = self._columns(compiler, connection)
-        vector_sql = f"{compiler.quote_name(self.lhs.alias)}.search_vector"
-        sql = f"{vector_sql} @@ to_tsquery('simple'::regconfig, %s)"
-        if not self.or_needs:
-            return sql, (tsquery,)
-        # "= ANY(ARRAY(subquery))" rather than "IN (subquery)": the planner can then OR a
-        # bitmap scan of the primary key with the GIN one, instead of scanning the table.
-        union_sql, union_params = self._needs_union(connection)
-        if self.few_rows:
-            placeholders = ", ".join(["%s"] * len(self.or_needs))
-            exists = (
-                "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = "  # noqa: S608
-                f"{id_sql} AND a.link_entity = 'service' AND a.taxonomy_term_id IN ({placeholders}))"
-            )
-            return f"({sql} OR {exists})", (tsquery, *id_params, *self.or_needs)
-        return (
-            f"({sql} OR {id_sql} = ANY(ARRAY({union_sql.removeprefix(' UNION ')})))",
-            (tsquery, *id_params, *union_params),
-        )
+        table = compiler.quote_name(self.lhs.alias)
+        sql = f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)"
+        params = (_tsquery(self.words, self.prefix_last),)
+        if self.or_needs:
+            sql = f"({sql} OR {table}.facets_vector @@ to_tsquery('simple'::regconfig, %s))"
+            params += (_tsquery_facets([self.or_needs]),)
+        return sql, params
 
     def as_sql(self, compiler, connection):
         # Any other database: the same meaning with LIKE on the text padded with spaces.
-        id_sql, id_params, text_sql = self._columns(compiler, connection)
-        text_params = ()
-        padded = f"(' ' || {text_sql} || ' ')"
+        table = compiler.quote_name(self.lhs.alias)
+        padded = f"(' ' || {table}.{connection.ops.quote_name('search_text')} || ' ')"
         clauses, params = [], []
         for position, word in enumerate(self.words):
             last = position == len(self.words) - 1
             pattern = f"% {_like_escape(word)}{'%' if last and self.prefix_last else ' %'}"
             clauses.append(f"{padded} LIKE %s ESCAPE '\\'")
-            params += [*text_params, pattern]
+            params.append(pattern)
         sql = " AND ".join(clauses)
         if self.or_needs:
-            union_sql, union_params = self._needs_union(connection)
-            sql = f"({sql}) OR {id_sql} IN ({union_sql.removeprefix(' UNION ')})"
-            params += [*id_params, *union_params]
+            facets = f"(' ' || {table}.{connection.ops.quote_name('search_facets')} || ' ')"
+            sql = f"({sql}) OR " + " OR ".join([f"{facets} LIKE %s"] * len(self.or_needs))
+            params += [f"% {token} %" for token in self.or_needs]
         return f"({sql})", tuple(params)
 
 
@@ -329,18 +452,3 @@ class WordsInName(Expression):
             parts.append(f"(CASE WHEN {find}(' ' || LOWER({name_sql}) || ' ', %s) > 0 THEN 1 ELSE 0 END)")
             params += [*name_params, needle]
         return "(" + " + ".join(parts) + ")", params
-
-
-@UUIDField.register_lookup
-class InArray(In):
-    """``id__in_array=<queryset>``: ``IN (subquery)``, written on PostgreSQL as
-    ``= ANY(ARRAY(subquery))``. The subquery then runs once, first, and the planner can AND a
-    bitmap scan of the primary key with the full-text one, where for ``IN`` it misjudges how
-    many rows the text matches and checks each of thousands of them against the subquery."""
-
-    lookup_name = "in_array"
-
-    def as_postgresql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)

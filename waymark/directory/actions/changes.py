@@ -240,7 +240,7 @@ def _apply_translation(change, *, reviewed):
         # Reviewed translations of names and descriptions are searchable.
         target.build_search_text()
         target.last_modified = timezone.now()
-        target.save(update_fields=["search_text", "last_modified", "updated_at"])
+        target.save(update_fields=[*Service.SEARCH_FIELDS, "last_modified", "updated_at"])
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from waymark.directory.models.base import IMMIGRATION_ADVICE_SLUG, HsdsObject
 from waymark.directory.models.organizations import Organization, Program
 from waymark.directory.models.taxonomy import TaxonomyTerm
 from waymark.directory.models.translations import Translation
+from waymark.directory.search_index import facet_tokens
 from waymark.lib.text import normalise_search_text
 
 
@@ -177,6 +178,10 @@ class Service(HsdsObject):
     capacity_updated_at = models.DateTimeField(_("capacity updated at"), null=True, blank=True)
     # Normalised words for search (see build_search_text); filled by whoever saves the service.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # The needs it is listed under and the languages it speaks, as search tokens (see
+    # search_index.facet_tokens); indexed beside search_text, so a search by need and language
+    # is one index lookup. Filled with search_text by build_search_text.
+    search_facets = models.TextField(_("search facets"), blank=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 
@@ -310,8 +315,14 @@ class Service(HsdsObject):
             return self.alert
         return ""
 
+    # What build_search_text sets: save them together (``update_fields=[*SEARCH_FIELDS, ...]``).
+    SEARCH_FIELDS = ("search_text", "search_facets")
+
     def build_search_text(self):
         """Set and return ``search_text``: the normalised words a search can find the service by.
+        Sets ``search_facets`` too: its needs, languages and map cells as tokens
+        (``search_index.facet_tokens``). Saving a location or a service's link to one rebuilds
+        both for the services there (``signals.py``).
 
         From the service's names and description, its organisation's names, its needs' names
         and synonyms in every language, and the reviewed translations of these names and
@@ -333,6 +344,12 @@ class Service(HsdsObject):
             if obj is not None and not translation.is_out_of_date(obj):
                 parts.append(translation.text)
         self.search_text = normalise_search_text(" ".join(part for part in parts if part))
+        points = self.service_at_locations.filter(location__latitude__isnull=False, location__longitude__isnull=False)
+        self.search_facets = facet_tokens(
+            [term.id for term in terms],
+            self.languages.values_list("code", flat=True),
+            points.values_list("location__latitude", "location__longitude"),
+        )
         return self.search_text
 
 

@@ -298,6 +298,54 @@ class NearTests(SearchTestCase):
     def test_without_near_no_distance(self):
         self.assertTrue(all(service.distance_m is None for service in search(q="dentist").services))
 
+    def test_moving_linking_and_unlinking_a_location_is_followed_at_once(self):
+        # The search finds services by the map cells of their locations, kept in step by
+        # signals whoever saves a location or a link.
+        newcastle = Service.objects.get(name="Smile clinic").service_at_locations.get().location
+        newcastle.latitude, newcastle.longitude = Decimal(str(NEWCASTLE[0])), Decimal(str(NEWCASTLE[1]))
+        newcastle.save()
+        self.assertNotIn("Smile clinic", names(search(near=f"{M13[0]},{M13[1]}")))
+        self.assertIn("Smile clinic", names(search(near="54.97,-1.61")))
+        food_bank = Service.objects.get(name="Food bank")
+        self.assertNotIn("Food bank", names(search(near="54.97,-1.61")))
+        link = ServiceAtLocation.objects.create(service=food_bank, location=newcastle)
+        self.assertIn("Food bank", names(search(near="54.97,-1.61")))
+        link.delete()
+        self.assertNotIn("Food bank", names(search(near="54.97,-1.61")))
+
+    def test_a_service_just_inside_the_radius_in_another_cell_is_found_and_one_just_outside_is_not(self):
+        from waymark.places.geo import bounding_box
+
+        centre = (53.45, -2.25)
+        box = bounding_box(*centre, NEAR_RADIUS_M)
+        # Due north, 9.9 km and 10.1 km away: each in a cell the circle touches.
+        inside = indexed(make_service("Just inside"))
+        place(inside, centre[0] + (box.max_latitude - centre[0]) * 0.99, centre[1])
+        outside = indexed(make_service("Just outside"))
+        place(outside, centre[0] + (box.max_latitude - centre[0]) * 1.01, centre[1])
+        found = names(search(near=f"{centre[0]},{centre[1]}"))
+        self.assertIn("Just inside", found)
+        self.assertNotIn("Just outside", found)
+
+
+class CellTests(TestCase):
+    def test_cells_are_tenths_of_a_degree_named_by_hemisphere(self):
+        from waymark.directory.search_index import cell_token
+
+        self.assertEqual(cell_token(53.4605, -2.2155), "gn534w23")
+        self.assertEqual(cell_token(Decimal("53.4"), Decimal("0.05")), "gn534e0")
+        self.assertEqual(cell_token(-33.95, 18.45), "gs340e184")
+
+    def test_a_box_lists_every_cell_it_touches_and_a_huge_one_none(self):
+        from waymark.directory.search_index import cell_tokens_for_box
+        from waymark.places.geo import BoundingBox, bounding_box
+
+        self.assertEqual(
+            sorted(cell_tokens_for_box(BoundingBox(53.45, 53.55, -2.25, -2.15))),
+            sorted(["gn534w23", "gn534w22", "gn535w23", "gn535w22"]),
+        )
+        self.assertIsNone(cell_tokens_for_box(bounding_box(53.45, -2.25, 500_000)))
+
 
 class OpenNowTests(SearchTestCase):
     """The food bank opens on Sundays 10:00–14:00, London time. On 30 March 2025 the clocks go
@@ -459,6 +507,51 @@ class SearchIndexTests(TestCase):
         indexed(service)
         self.assertEqual(names(search(q="benefits")), ["Riverside advice"])
         self.assertEqual(search(q="housing").total, 0)
+
+    def test_an_index_of_the_earlier_version_is_made_again_with_the_facets(self):
+        from waymark.directory.search_index import ensure_search_index
+
+        service = indexed(make_service("Riverside advice", description="Housing questions answered."))
+        Language.objects.create(service=service, code="so", name="Somali")
+        indexed(service)
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                # Issue 3's first index: search_text only, triggers that know nothing else.
+                for trigger in ("directory_service_search_ai", "directory_service_search_au"):
+                    cursor.execute(f"DROP TRIGGER {trigger}")
+                cursor.execute("DROP TRIGGER directory_service_search_ad")
+                cursor.execute("DROP TABLE directory_service_fts")
+                cursor.execute(
+                    "CREATE VIRTUAL TABLE directory_service_fts USING fts5(search_text, content='', tokenize='ascii')"
+                )
+            else:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # Issue 3's first vector kept word positions.
+                cursor.execute("ALTER TABLE directory_service DROP COLUMN search_vector")
+                cursor.execute(
+                    "ALTER TABLE directory_service ADD COLUMN search_vector tsvector "
+                    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED"
+                )
+        self.assertTrue(ensure_search_index())
+        self.assertFalse(ensure_search_index())
+        self.assertEqual(names(search(q="housing", speaks="so")), ["Riverside advice"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT generation_expression FROM information_schema.columns "
+                    "WHERE table_name = 'directory_service' AND column_name = 'search_vector'"
+                )
+                self.assertIn("strip", cursor.fetchone()[0])
+
+    def test_bulk_writes_of_the_facets_keep_the_index_in_step(self):
+        service = make_service("Bulk speaker")
+        service.search_facets = "lso"
+        Service.objects.bulk_update([service], ["search_facets"])
+        self.assertEqual(names(search(speaks="so")), ["Bulk speaker"])
+        service.search_facets = "lti"
+        Service.objects.bulk_update([service], ["search_facets"])
+        self.assertEqual(search(speaks="so").total, 0)
+        self.assertEqual(names(search(speaks="ti")), ["Bulk speaker"])
 
     def test_bulk_writes_keep_the_index_in_step(self):
         services = [make_service(f"Bulk {number}") for number in range(3)]

@@ -41,3 +41,18 @@ class SearchTextTestCase(TestCase):
         text = self.service.build_search_text()
         self.assertIn("clinique du sourire", text)
         self.assertNotIn("rendez vous", text)
+
+
+class SearchFacetsTestCase(TestCase):
+    def test_facets_hold_the_needs_and_languages_as_tokens_each_once(self):
+        from waymark.directory.models import Language
+        from waymark.directory.search_index import facet_tokens
+
+        dental = make_need("dental", "Dental care")
+        service = make_service("Smile clinic")
+        give_need(service, dental)
+        Language.objects.create(service=service, code="pt-br", name="Portuguese (Brazil)")
+        Language.objects.create(service=service, code="ar", name="Arabic")
+        service.build_search_text()
+        self.assertEqual(service.search_facets, f"lar lptbr n{dental.id.hex}")
+        self.assertEqual(facet_tokens([dental.id, dental.id], ["AR", "ar", ""]), f"lar n{dental.id.hex}")

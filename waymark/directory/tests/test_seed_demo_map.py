@@ -109,12 +109,14 @@ class SeedDemoMapTestCase(TestCase):
             for real in REAL_ORGANISATIONS:
                 self.assertNotIn(real.lower(), name.lower())
 
-    def test_it_fills_search_text_as_the_service_would(self):
+    def test_it_fills_search_text_and_facets_as_the_service_would(self):
         for service in Service.objects.select_related("organization")[::7]:
-            stored = service.search_text
+            stored, stored_facets = service.search_text, service.search_facets
             with self.subTest(service=service.name):
                 self.assertTrue(stored)
                 self.assertEqual(service.build_search_text(), stored)
+                self.assertTrue(stored_facets)
+                self.assertEqual(service.search_facets, stored_facets)
 
     def test_it_gives_the_same_rows_when_run_again(self):
         first = row_counts()
