@@ -466,10 +466,12 @@ def _evaluate(services, query, now, page_size, *, near):
     today = now.astimezone(LONDON).date()
     for row in rows:
         for schedule in schedules.get(row[0], ()):
-            key = _for_deciding(schedule, today)
-            if key not in decided:
-                decided[key] = open_now([key], now)
-            if decided[key]:
+            if schedule not in decided:
+                key = _for_deciding(schedule, today)
+                if key not in decided:
+                    decided[key] = open_now([key], now)
+                decided[schedule] = decided[key]
+            if decided[schedule]:
                 open_rows.append(row)
                 break
     page_rows = open_rows[offset : offset + page_size]
