@@ -30,6 +30,11 @@ migration 0004 was applied before it had any content, and a SQLite table Django 
 later schema change (a rebuilt table loses its triggers). Other database vendors get a plain
 ``LIKE`` filter with the same meaning: correct, without an index.
 
+Beside the words, each service's ``search_facets`` (its needs, languages and map cells as
+tokens, see ``facet_tokens``) are indexed too: a second column of the FTS5 table, and on
+PostgreSQL a second stored vector ``facets_vector`` with its own GIN index. ``FacetsMatch``
+filters by them. Both vectors are ``strip``ped of word positions, which no search reads.
+
 The same function adds a plain index on ``directory_location (latitude, longitude)`` for the
 "near" bounding box, and one on ``directory_language (code, service_id)`` so that "speaks"
 reads its services from the index alone.
