@@ -77,6 +77,7 @@ class TheProblemReportPage(EditorialTestCase):
         self.assertContains(response, "Shut on Fridays")
         self.assertContains(response, reverse("directory:service", args=[self.service.id]))
         self.assertContains(response, "I have checked the whole listing")
+        self.assertContains(response, "Deal with the report")
 
     def test_an_editor_resolves_it_and_marks_the_listing_checked(self):
         self.login(self.editor)
@@ -108,6 +109,10 @@ class TheProblemReportPage(EditorialTestCase):
         self.service.refresh_from_db()
         self.assertIsNone(self.service.verified_at)
         self.assertTrue(Event.objects.filter(action="directory.problem_dismissed").exists())
+        closed = self.client.get(self.url())
+        self.assertContains(closed, "What was done")
+        self.assertContains(closed, "The hours are right")
+        self.assertNotContains(closed, "Deal with the report")
 
     def test_marking_checked_needs_how(self):
         self.login(self.editor)
@@ -168,9 +173,13 @@ class TheSuggestionPage(EditorialTestCase):
 
     def test_an_editor_dismisses_it(self):
         self.login(self.editor)
+        self.assertContains(self.client.get(self.url()), "Deal with the suggestion")
         self.client.post(self.url(), {"decision": "dismiss", "resolution": "Already listed"})
         self.suggestion.refresh_from_db()
         self.assertEqual(self.suggestion.status, ServiceSuggestion.Status.DISMISSED)
+        closed = self.client.get(self.url())
+        self.assertContains(closed, "Already listed")
+        self.assertNotContains(closed, "Deal with the suggestion")
 
     def test_it_cannot_be_closed_twice(self):
         do_mark_suggestion_added(self.suggestion, acting_user=self.editor)
