@@ -27,6 +27,7 @@ from waymark.directory.models.editorial import (
     ServiceSuggestion,
     VerificationLink,
 )
+from waymark.directory.models.imports import Feed, ImportedRecord, ImportRun
 from waymark.directory.models.locations import (
     Accessibility,
     Address,
@@ -44,6 +45,9 @@ from waymark.directory.models.taxonomy import Attribute, Metadata, Synonym, Taxo
 from waymark.directory.models.translations import TRANSLATION_LANGUAGES, Translation
 
 __all__ = [
+    "Feed",
+    "ImportRun",
+    "ImportedRecord",
     "VerificationLink",
     "ServiceSuggestion",
     "ServiceFeedback",

@@ -56,8 +56,22 @@ class ChangeRequest(models.Model):
     previous = models.JSONField(_("values before"), default=dict)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Empty only for a change that came from a feed (``import_run`` says which).
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    import_run = models.ForeignKey(
+        "directory.ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        verbose_name=_("import run"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decided_by = models.ForeignKey(
