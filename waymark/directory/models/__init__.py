@@ -27,7 +27,7 @@ from waymark.directory.models.editorial import (
     ServiceSuggestion,
     VerificationLink,
 )
-from waymark.directory.models.imports import Feed, ImportedRecord, ImportRun
+from waymark.directory.models.imports import Feed, ImportedRecord, ImportRun, NeedMapping
 from waymark.directory.models.locations import (
     Accessibility,
     Address,
@@ -48,6 +48,7 @@ __all__ = [
     "Feed",
     "ImportRun",
     "ImportedRecord",
+    "NeedMapping",
     "VerificationLink",
     "ServiceSuggestion",
     "ServiceFeedback",

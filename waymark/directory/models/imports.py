@@ -137,3 +137,29 @@ class ImportedRecord(models.Model):
 
     def __str__(self):
         return f"{self.entity} {self.original_id} from {self.source_name or self.source_key}"
+
+
+class NeedMapping(models.Model):
+    """An editor's decision that an outside taxonomy's term means one of Waymark's needs.
+
+    Imported services keep their outside terms (as HSDS attributes); a mapped term also gives
+    them the Waymark need, so they are found by the map's need filter.
+    """
+
+    term = models.OneToOneField(
+        "directory.TaxonomyTerm", on_delete=models.CASCADE, related_name="need_mapping", verbose_name=_("outside term")
+    )
+    need = models.ForeignKey(
+        "directory.TaxonomyTerm", on_delete=models.CASCADE, related_name="mapped_terms", verbose_name=_("Waymark need")
+    )
+    mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mapped_at = models.DateTimeField(_("mapped at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("need mapping")
+        verbose_name_plural = _("need mappings")
+
+    def __str__(self):
+        return f"{self.term} → {self.need}"
