@@ -20,6 +20,8 @@ urlpatterns = [
     path("i18n/setlang/", public_map_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Open Referral UK: open to everyone, no key (waymark/directory/oruk/).
+    path("api/oruk/", include("waymark.directory.oruk.urls")),
 ]
 
 # Pages people read: English at /…, other languages at /<lang>/… (or ?lang=<code>).

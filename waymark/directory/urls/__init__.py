@@ -3,7 +3,16 @@
 Included from waymark/urls.py inside the language prefix; every name is ``directory:<name>``.
 """
 
-from waymark.directory.urls import manage, public, public_input, registration, review, verification
+from waymark.directory.urls import (
+    imports,
+    manage,
+    open_data,
+    public,
+    public_input,
+    registration,
+    review,
+    verification,
+)
 
 app_name = "directory"
 
@@ -14,4 +23,6 @@ urlpatterns = [
     *registration.urlpatterns,
     *manage.urlpatterns,
     *review.urlpatterns,
+    *imports.urlpatterns,
+    *open_data.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""The public open-data page and the whole map as downloads (HSDS tabular package, ndjson)."""
+
+urlpatterns = []
