@@ -24,11 +24,16 @@ What a search does, in order:
    Services with a location within ``NEAR_RADIUS_M`` are kept (bounding box on the indexed
    coordinates, then haversine in SQL); when none is, the radius widens once to
    ``WIDER_RADIUS_M``. ``distance_m`` is the distance to the service's nearest location.
-5. ``open_now``: a cheap SQL test keeps services with a schedule that could be open now
-   (today's or yesterday's weekday, times within an hour of the London wall-clock time, date
-   bounds), then ``opening.open_now`` decides exactly, in Python, Europe/London time across
-   clock changes, for those candidates only (their schedules read in one query, as tuples of
-   the fields it reads; each different schedule is decided once).
+5. ``open_now``: most schedules are plain weekly ones in UK time ("MO,WE 10:00–13:00"):
+   on a day with no clock change, SQL decides those exactly (``_plain_weekly_q``,
+   ``_plain_weekly_open_q``), the same as ``opening.open_now`` would. Every other schedule
+   (monthly, every other week, a count, another zone, or any schedule on a clock-change
+   day) goes the careful way: a cheap SQL test keeps those that could be open now (today's or
+   yesterday's weekday, times within an hour of the London wall-clock time, date bounds),
+   then ``opening.open_now`` decides exactly, in Python, for those candidates only (their
+   schedules read in one query, as tuples of the fields it reads; each different schedule is
+   decided once). The services open either way are then counted and paged in SQL like any
+   other search.
 
 Ranking (deterministic; the same formula on both databases):
 
@@ -58,7 +63,7 @@ import datetime as dt
 import math
 import re
 from collections import namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value, Window
@@ -362,6 +367,58 @@ def _maybe_open_q(now):
     )
 
 
+# Weekday codes as stored in ``byday``: two letters, comma-separated ("MO,WE").
+_PLAIN_BYDAY = r"^[A-Za-z]{2}(,[A-Za-z]{2})*$"
+
+
+def _plain_weekly_q():
+    """Schedules whose opening SQL can decide exactly: weekly (or days with no frequency),
+    every week, no count, plain weekday codes, UK time, with both times."""
+    return (
+        (Q(timezone__isnull=True) | Q(timezone__in=[0, 1]))
+        & Q(freq__in=["", Schedule.Frequency.WEEKLY])
+        & (Q(interval__isnull=True) | Q(interval__lte=1))
+        & Q(count__isnull=True)
+        & Q(opens_at__isnull=False, closes_at__isnull=False)
+        & Q(byday__regex=_PLAIN_BYDAY)
+    )
+
+
+def _occurs_on_q(day):
+    """A plain weekly schedule has an opening beginning on ``day`` (see ``opening.occurs_on``)."""
+    return (
+        Q(byday__icontains=WEEKDAY_CODES[day.weekday()])
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        & (Q(dtstart__isnull=True) | Q(dtstart__lte=day))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        & (Q(until__isnull=True) | Q(until__gte=day))
+    )
+
+
+def _plain_weekly_open_q(local):
+    """Of the plain weekly schedules, those open at London wall-clock time ``local``: an
+    opening today (ending today, or running past midnight), or one from yesterday still
+    running past midnight. Exact only on a day with no clock change (``_clocks_steady``)."""
+    today = local.date()
+    now = local.time()
+    overnight = Q(closes_at__lte=F("opens_at"))
+    return _plain_weekly_q() & (
+        (_occurs_on_q(today) & Q(opens_at__lte=now) & (Q(closes_at__gt=now) | overnight))
+        | (_occurs_on_q(today - dt.timedelta(days=1)) & overnight & Q(closes_at__gt=now))
+    )
+
+
+def _clocks_steady(local):
+    """Whether London's offset from UTC is the same all through yesterday and today, so that
+    its wall-clock times compare as plainly as SQL compares them."""
+    today = local.date()
+    offsets = {
+        dt.datetime.combine(today + dt.timedelta(days=days), dt.time(), tzinfo=LONDON).utcoffset()
+        for days in (-1, 0, 1)
+    }
+    return len(offsets) == 1
+
+
 def _ordered(services, *, text, near):
     if text and near:
         score = F("relevance") / (Value(1.0) + F("distance_m") / Value(float(DISTANCE_SCALE_M)))
@@ -446,14 +503,34 @@ def _evaluate(services, query, now, page_size, *, near):
         total = rows[0][-1] if rows else (services.count() if offset else 0)
         distances = {row[0]: row[1] for row in rows} if near else {}
         return total, _page([row[0] for row in rows], distances)
-    maybe_open = _maybe_open_q(now)
+    local = now.astimezone(LONDON)
+    careful = _maybe_open_q(now)
+    plain_open = None
+    if _clocks_steady(local):
+        careful &= ~_plain_weekly_q()
+        plain_open = Exists(Schedule.objects.filter(_plain_weekly_open_q(local), service=OuterRef("pk")))
+    open_ids = _decided_open(services, careful, now)
+    if open_ids is None:
+        # Too many services for the careful way to name: decide all of them in Python.
+        open_ids, plain_open = _decided_open(services, _maybe_open_q(now), now, limit=None), None
+    is_open = Q(id__in=open_ids)
+    if plain_open is not None:
+        is_open = plain_open | is_open
+    return _evaluate(services.filter(is_open), replace(query, open_now=False), now, page_size, near=near)
+
+
+def _decided_open(services, maybe_open, now, *, limit=MAX_IDS_PER_QUERY):
+    """The ids of ``services`` with a schedule that ``maybe_open`` keeps and that
+    ``opening.open_now`` finds open at ``now``; None when more than ``limit`` services are
+    candidates (then the ids would not fit one query)."""
     candidates = services.filter(Exists(Schedule.objects.filter(maybe_open, service=OuterRef("pk"))))
-    rows = list(candidates.values_list(*fields))
+    ids = list(candidates.order_by().values_list("id", flat=True)[: limit + 1 if limit else None])
+    if limit and len(ids) > limit:
+        return None
     schedules = {}
-    ids = [row[0] for row in rows]
     # By the ids already found, not by running the search again as a subquery; in chunks that
-    # stay under SQLite's limit on parameters (one query up to that many candidates). Only the
-    # fields "open now" reads, as plain tuples (no model instances).
+    # stay under SQLite's limit on parameters. Only the fields "open now" reads, as plain
+    # tuples (no model instances).
     for start in range(0, len(ids), MAX_IDS_PER_QUERY):
         chunk = ids[start : start + MAX_IDS_PER_QUERY]
         found = Schedule.objects.filter(maybe_open, service_id__in=chunk).order_by()
@@ -462,21 +539,19 @@ def _evaluate(services, query, now, page_size, *, near):
     # A service is open when one of its schedules is, and many services share the same
     # opening times: each different schedule is decided once.
     decided = {}
-    open_rows = []
+    open_ids = []
     today = now.astimezone(LONDON).date()
-    for row in rows:
-        for schedule in schedules.get(row[0], ()):
+    for service_id, service_schedules in schedules.items():
+        for schedule in service_schedules:
             if schedule not in decided:
                 key = _for_deciding(schedule, today)
                 if key not in decided:
                     decided[key] = open_now([key], now)
                 decided[schedule] = decided[key]
             if decided[schedule]:
-                open_rows.append(row)
+                open_ids.append(service_id)
                 break
-    page_rows = open_rows[offset : offset + page_size]
-    distances = {row[0]: row[1] for row in page_rows} if near else {}
-    return len(open_rows), _page([row[0] for row in page_rows], distances)
+    return open_ids
 
 
 def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):

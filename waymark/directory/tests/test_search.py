@@ -22,6 +22,7 @@ from waymark.directory.models import (
     Synonym,
     Translation,
 )
+from waymark.directory.opening import open_now
 from waymark.directory.search import (
     NEAR_RADIUS_M,
     WIDER_RADIUS_M,
@@ -380,6 +381,65 @@ class OpenNowTests(SearchTestCase):
         self.assertEqual(self.open_now_names(saturday_night), ["Welcome café"])
 
 
+class OpenNowInSqlTests(TestCase):
+    """Plain weekly schedules are decided in SQL on days with no clock change: the answer must
+    be exactly what ``opening.open_now`` gives, whatever the schedule and the moment."""
+
+    @classmethod
+    def setUpTestData(cls):
+        organization = make_organization("Open hours trust")
+        today = dt.date(2025, 6, 11)  # a Wednesday in summer time
+        shapes = [
+            ("WE", dt.time(9), dt.time(17), {}),
+            ("MO,WE,FR", dt.time(9, 30), dt.time(12, 15), {}),
+            ("TU", dt.time(22), dt.time(2), {}),  # Tuesday night into Wednesday
+            ("WE", dt.time(22), dt.time(2), {}),
+            ("WE", dt.time(8), dt.time(8), {}),  # round the clock, from 08:00 to 08:00
+            ("we,th", dt.time(10), dt.time(11), {}),
+            ("WE", dt.time(9), dt.time(17), {"valid_from": today}),
+            ("WE", dt.time(9), dt.time(17), {"valid_from": today + dt.timedelta(days=1)}),
+            ("WE", dt.time(9), dt.time(17), {"valid_to": today - dt.timedelta(days=1)}),
+            ("WE", dt.time(9), dt.time(17), {"until": today}),
+            ("TU", dt.time(23), dt.time(1), {"until": today - dt.timedelta(days=1)}),
+            ("TU", dt.time(23), dt.time(1), {"dtstart": today}),
+            ("WE", dt.time(9), dt.time(17), {"dtstart": today - dt.timedelta(days=3)}),
+            ("WE", dt.time(9), dt.time(17), {"timezone": Decimal("1")}),
+            ("WE", dt.time(9), dt.time(17), {"timezone": Decimal("0")}),
+            ("", dt.time(9), dt.time(17), {}),
+        ]
+        cls.services = []
+        for number, (byday, opens, closes, extra) in enumerate(shapes):
+            service = make_service(f"Shape {number}", organization=organization)
+            Schedule.objects.create(
+                service=service, freq="WEEKLY", interval=1, byday=byday, opens_at=opens, closes_at=closes, **extra
+            )
+            cls.services.append(service)
+
+    def test_sql_and_python_agree_on_every_shape_at_every_moment(self):
+        london = dt.timezone(dt.timedelta(hours=1))  # BST, all through this week
+        moments = [
+            dt.datetime(2025, 6, 11, hour, minute, tzinfo=london)
+            for hour in (0, 1, 7, 8, 9, 12, 16, 17, 22, 23)
+            for minute in (0, 29, 59)
+        ]
+        for moment in moments:
+            expected = sorted(
+                service.name for service in self.services if open_now(list(service.schedules.all()), moment)
+            )
+            with self.subTest(moment=moment):
+                self.assertEqual(names(search(open_now=True, now=moment, page_size=50)), expected)
+
+    def test_other_schedules_are_still_decided_in_python(self):
+        monthly = make_service("Monthly surgery", organization=self.services[0].organization)
+        Schedule.objects.create(
+            service=monthly, freq="MONTHLY", byday="2WE", opens_at=dt.time(10), closes_at=dt.time(13)
+        )
+        second_wednesday = dt.datetime(2025, 6, 11, 11, 0, tzinfo=dt.UTC)
+        self.assertIn("Monthly surgery", names(search(open_now=True, now=second_wednesday, page_size=50)))
+        third_wednesday = second_wednesday + dt.timedelta(days=7)
+        self.assertNotIn("Monthly surgery", names(search(open_now=True, now=third_wednesday, page_size=50)))
+
+
 class QueryCountTests(SearchTestCase):
     def test_a_constant_number_of_queries_whatever_the_number_of_results(self):
         for number in range(6):
@@ -397,10 +457,17 @@ class QueryCountTests(SearchTestCase):
             many = search(q="dental", near="M13")
         self.assertEqual((few.total, many.total), (1, 8))
         monday = dt.datetime(2025, 3, 31, 10, 0, tzinfo=dt.UTC)
-        # With open now: the needs stamp, the ordered candidates, their schedules, the page and
+        # With open now the day after a clock change, when every schedule is decided the careful
+        # way: the needs stamp, the candidates, their schedules, the count and the page, then
         # its locations, addresses and schedules.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             opened = search(q="dental", open_now=True, now=monday)
+        self.assertEqual(opened.total, 7)
+        # A week later (no clock change), plain weekly schedules are decided in SQL: the
+        # candidates for the careful way (none here, so no schedules to read), the count and
+        # the page, then its related rows.
+        with self.assertNumQueries(7):
+            opened = search(q="dental", open_now=True, now=monday + dt.timedelta(days=7))
         self.assertEqual(opened.total, 7)
         # What a results page reads of each service is already there.
         with self.assertNumQueries(0):
