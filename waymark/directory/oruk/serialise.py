@@ -1,0 +1,588 @@
+"""The public map as Open Referral UK 3.0 JSON: what the API, the ndjson and the tabular export send.
+
+Shapes and names are ORUK's (``standards/oruk-3.0/schema/*.json``), with the HSDS 3.0 fields
+ORUK leaves out added where Waymark has them (``phones``, ``required_documents``,
+``eligibility_description``…; the schemas allow extra properties). Rules kept everywhere:
+
+- Only the public map: ``public_services()`` (approved, active or temporarily closed, checked
+  within ``DIRECTORY_HIDE_AFTER_DAYS``) and the organisations running at least one of them.
+- A field with no value is left out, never ``null``; the fields a schema requires are always
+  sent. Every id is the object's UUID.
+- A hidden address (``Location.address_hidden``: a refuge, a safe house) publishes what the
+  public service page shows, and no more: the location's type, its area (an attribute), its
+  phones, opening times and languages. Never its name, description, street address, postcode,
+  coordinates, external identifier (a UPRN), accessibility notes or directions.
+- List items carry the object's own single-value fields (and, as ORUK's list schemas do, the
+  service's organisation and a service-at-location's service and location); ``{id}`` records
+  are fully nested.
+- Queries do not grow with the number of records or their nesting: records are read a page
+  (or chunk) at a time, by id, with everything nested prefetched (``hydrate_services``).
+
+The functions other parts of Waymark reuse: ``public_services``, ``public_organizations``,
+``full_service``, ``iter_full_services``, ``service_list_item``, ``organization_dict``,
+``taxonomy_dict``, ``taxonomy_term_dict``, ``service_at_location_list_item``,
+``full_service_at_location``.
+"""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from waymark.directory.models import (
+    Attribute,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    ServiceCapacity,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from waymark.directory.oruk import extensions
+
+# How many services ``iter_full_services`` reads at a time: enough to keep the number of
+# queries per service small, few enough that memory stays flat.
+DEFAULT_CHUNK_SIZE = 200
+
+
+def _json_value(value):
+    """A model value as JSON: UUIDs as strings, decimals as numbers, dates and times ISO 8601."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _fields(obj, names, *, required=()):
+    """``{name: value}`` for ``names`` of ``obj``, leaving out empty values except ``required``.
+    A name ``"x_id"`` reads the foreign key column ``x_id``."""
+    record = {}
+    for name in names:
+        value = getattr(obj, name)
+        if value is None or value == "":
+            if name in required:
+                record[name] = ""
+            continue
+        record[name] = _json_value(value)
+    return record
+
+
+def _put(record, name, items):
+    """Add the list ``items`` as ``name`` when it is not empty."""
+    if items:
+        record[name] = items
+    return record
+
+
+# --- Which objects are public ---------------------------------------------------------------
+
+
+def public_services(now=None):
+    """The services the public map shows (``Service.objects.public``), for the API and exports."""
+    return Service.objects.public(now)
+
+
+def public_organizations(now=None):
+    """Organisations running at least one public service."""
+    return Organization.objects.filter(id__in=public_services(now).values("organization_id"))
+
+
+# --- Taxonomies ------------------------------------------------------------------------------
+
+TAXONOMY_FIELDS = ("id", "name", "description", "uri", "version")
+TAXONOMY_TERM_FIELDS = ("id", "code", "name", "description", "parent_id", "taxonomy_id", "language", "term_uri")
+
+
+def taxonomy_term_dict(term):
+    """ORUK ``taxonomy_term``. ``taxonomy`` (free text) is the taxonomy's name: select
+    ``taxonomy`` with the term."""
+    record = _fields(term, TAXONOMY_TERM_FIELDS, required=("name", "description"))
+    name = term.taxonomy.name if term.taxonomy_id else term.taxonomy_name
+    if name:
+        record["taxonomy"] = name
+    return record
+
+
+def taxonomy_dict(taxonomy, terms=None):
+    """ORUK ``taxonomy``; with ``terms`` (its terms, taxonomy selected), the full record."""
+    record = _fields(taxonomy, TAXONOMY_FIELDS, required=("name", "description"))
+    if terms is not None:
+        _put(record, "taxonomy_terms", [taxonomy_term_dict(term) for term in terms])
+    return record
+
+
+# --- Organisations ---------------------------------------------------------------------------
+
+ORGANIZATION_FIELDS = (
+    "id",
+    "name",
+    "alternate_name",
+    "description",
+    "email",
+    "website",
+    "tax_status",
+    "tax_id",
+    "year_incorporated",
+    "legal_status",
+    "logo",
+    "uri",
+    "parent_organization_id",
+)
+ORGANIZATION_PREFETCH = ("organization_identifiers", "funding", "phones")
+
+
+def _phone_dict(phone):
+    record = _fields(phone, ("id", "number", "extension", "type", "description"), required=("number",))
+    return _put(record, "languages", [_language_dict(language) for language in phone.languages.all()])
+
+
+def _language_dict(language):
+    return _fields(language, ("id", "service_id", "location_id", "phone_id", "name", "code", "note"))
+
+
+def organization_dict(organization, *, full=False, services=None):
+    """ORUK ``organization``: its own fields; with ``full``, its identifiers, funding, phones
+    and Waymark attributes (prefetch ``ORGANIZATION_PREFETCH``). ``services``, when given, is
+    the list of service dicts to nest (the ``{id}`` endpoint's)."""
+    record = _fields(organization, ORGANIZATION_FIELDS, required=("name", "description"))
+    if not full:
+        return record
+    _put(
+        record,
+        "organization_identifiers",
+        [
+            _fields(item, ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier"))
+            for item in organization.organization_identifiers.all()
+        ],
+    )
+    _put(
+        record,
+        "funding",
+        [_fields(item, ("id", "organization_id", "service_id", "source")) for item in organization.funding.all()],
+    )
+    _put(record, "phones", [_phone_dict(phone) for phone in organization.phones.all()])
+    _put(record, "attributes", extensions.attributes_for_organization(organization))
+    if services is not None:
+        _put(record, "services", services)
+    return record
+
+
+# --- Locations -------------------------------------------------------------------------------
+
+LOCATION_FIELDS = (
+    "id",
+    "location_type",
+    "url",
+    "organization_id",
+    "name",
+    "alternate_name",
+    "description",
+    "transportation",
+    "latitude",
+    "longitude",
+    "external_identifier",
+    "external_identifier_type",
+)
+# What is published of a location whose address is hidden (see the module docstring).
+HIDDEN_LOCATION_FIELDS = ("id", "location_type")
+ADDRESS_FIELDS = (
+    "id",
+    "location_id",
+    "attention",
+    "address_1",
+    "address_2",
+    "city",
+    "region",
+    "state_province",
+    "postal_code",
+    "country",
+    "address_type",
+)
+ADDRESS_REQUIRED = ("address_1", "city", "state_province", "postal_code", "country", "address_type")
+SCHEDULE_FIELDS = (
+    "id",
+    "service_id",
+    "location_id",
+    "service_at_location_id",
+    "valid_from",
+    "valid_to",
+    "dtstart",
+    "timezone",
+    "until",
+    "count",
+    "wkst",
+    "freq",
+    "interval",
+    "byday",
+    "byweekno",
+    "bymonthday",
+    "byyearday",
+    "description",
+    "opens_at",
+    "closes_at",
+    "schedule_link",
+    "attending_type",
+    "notes",
+)
+
+
+def _schedule_dict(schedule):
+    return _fields(schedule, SCHEDULE_FIELDS)
+
+
+def location_dict(location, *, full=False):
+    """ORUK ``location``, keeping a hidden address hidden. ``full`` adds its addresses,
+    accessibility, phones, opening times, languages and Waymark attributes (prefetched by
+    ``hydrate_services``); select ``area`` with it."""
+    hidden = location.address_hidden
+    record = _fields(location, HIDDEN_LOCATION_FIELDS if hidden else LOCATION_FIELDS)
+    if not full:
+        return record
+    if not hidden:
+        _put(
+            record,
+            "addresses",
+            [_fields(a, ADDRESS_FIELDS, required=ADDRESS_REQUIRED) for a in location.addresses.all()],
+        )
+        _put(
+            record,
+            "accessibility",
+            [_fields(a, ("id", "location_id", "description", "details", "url")) for a in location.accessibility.all()],
+        )
+    _put(record, "phones", [_phone_dict(phone) for phone in location.phones.all()])
+    _put(record, "schedules", [_schedule_dict(schedule) for schedule in location.schedules.all()])
+    _put(record, "languages", [_language_dict(language) for language in location.languages.all()])
+    _put(record, "attributes", extensions.attributes_for_location(location))
+    return record
+
+
+# --- Services --------------------------------------------------------------------------------
+
+SERVICE_FIELDS = (
+    "id",
+    "organization_id",
+    "program_id",
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "fees",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "licenses",
+    "last_modified",
+)
+
+# What a full service reads, fetched for a whole page or chunk at once: each lookup is one
+# query whatever the number of services.
+SERVICE_PREFETCH = (
+    "phones",
+    "phones__languages",
+    "schedules",
+    "service_areas",
+    "languages",
+    "funding",
+    "cost_options",
+    "required_documents",
+    "contacts",
+    "contacts__phones",
+    Prefetch("capacities", queryset=ServiceCapacity.objects.select_related("unit")),
+    "restricted_to_areas",
+    Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__area")),
+    "service_at_locations__schedules",
+    "service_at_locations__phones",
+    "service_at_locations__location__addresses",
+    "service_at_locations__location__accessibility",
+    "service_at_locations__location__phones",
+    "service_at_locations__location__schedules",
+    "service_at_locations__location__languages",
+    "organization__organization_identifiers",
+    "organization__funding",
+    "organization__phones",
+)
+
+
+def _single_service_fields(service, today):
+    record = _fields(service, SERVICE_FIELDS, required=("name", "status"))
+    if service.assured_date:
+        record["assured_date"] = service.assured_date.isoformat()
+    alert = service.current_alert(today)
+    if alert:
+        record["alert"] = alert
+    return record
+
+
+def service_list_item(service, *, today=None):
+    """A ``/services`` list item: the service's single-value fields and its organisation's
+    (select ``organization``)."""
+    record = _single_service_fields(service, today or timezone.localdate())
+    record["organization"] = organization_dict(service.organization)
+    return record
+
+
+def _capacity_dict(capacity):
+    record = _fields(capacity, ("id", "service_id", "available", "maximum", "description", "updated"))
+    record["unit"] = _fields(capacity.unit, ("id", "name", "scheme", "identifier", "uri"), required=("name",))
+    return record
+
+
+def _contact_dict(contact):
+    record = _fields(
+        contact,
+        ("id", "organization_id", "service_id", "service_at_location_id", "name", "title", "department", "email"),
+    )
+    return _put(record, "phones", [_phone_dict(phone) for phone in contact.phones.all()])
+
+
+def _service_at_location_dict(link, *, full_location=True):
+    record = _fields(link, ("id", "service_id", "location_id", "description"))
+    _put(record, "schedules", [_schedule_dict(schedule) for schedule in link.schedules.all()])
+    _put(record, "phones", [_phone_dict(phone) for phone in link.phones.all()])
+    record["location"] = location_dict(link.location, full=full_location)
+    return record
+
+
+def full_service_dict(service, *, today=None, with_locations=True):
+    """A service hydrated by ``hydrate_services`` as the fully nested ORUK ``service``.
+    ``with_locations=False`` leaves out ``service_at_locations`` (a service-at-location's own
+    record nests its service without them)."""
+    today = today or timezone.localdate()
+    record = _single_service_fields(service, today)
+    _put(record, "phones", [_phone_dict(phone) for phone in service.phones.all()])
+    _put(record, "schedules", [_schedule_dict(schedule) for schedule in service.schedules.all()])
+    _put(
+        record,
+        "service_areas",
+        [
+            _fields(area, ("id", "service_id", "name", "description", "extent", "extent_type", "uri"))
+            for area in service.service_areas.all()
+        ],
+    )
+    if with_locations:
+        _put(
+            record,
+            "service_at_locations",
+            [_service_at_location_dict(link) for link in service.service_at_locations.all()],
+        )
+    _put(record, "languages", [_language_dict(language) for language in service.languages.all()])
+    record["organization"] = organization_dict(service.organization, full=True)
+    if service.program_id:
+        record["program"] = _fields(
+            service.program,
+            ("id", "organization_id", "name", "alternate_name", "description"),
+            required=("name", "description"),
+        )
+    _put(record, "funding", [_fields(item, ("id", "service_id", "source")) for item in service.funding.all()])
+    _put(
+        record,
+        "cost_options",
+        [
+            _fields(
+                item,
+                ("id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description"),
+            )
+            for item in service.cost_options.all()
+        ],
+    )
+    _put(
+        record,
+        "required_documents",
+        [_fields(item, ("id", "service_id", "document", "uri")) for item in service.required_documents.all()],
+    )
+    _put(record, "contacts", [_contact_dict(contact) for contact in service.contacts.all()])
+    _put(record, "capacities", [_capacity_dict(capacity) for capacity in service.capacities.all()])
+    attributes = extensions.need_attributes(service.oruk_attributes, service.oruk_terms)
+    attributes += extensions.attributes_for_service(service)
+    _put(record, "attributes", attributes)
+    return record
+
+
+def hydrate_services(ids):
+    """The services with these ids, in this order, with everything a full record reads.
+
+    A fixed number of queries however many ids (keep them under a few thousand per call:
+    SQLite limits the parameters of one query). Each service gets ``oruk_attributes`` (its
+    HSDS ``Attribute`` rows) and ``oruk_terms`` (``{term id: taxonomy_term dict}``)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    services = (
+        Service.objects.filter(id__in=ids)
+        .defer("search_text", "search_facets")
+        .select_related("organization", "program")
+        .prefetch_related(*SERVICE_PREFETCH)
+    )
+    by_id = {service.id: service for service in services}
+    attributes = {}
+    terms = {}
+    rows = Attribute.objects.filter(link_entity=Service.hsds_entity, link_id__in=ids).select_related(
+        "taxonomy_term__taxonomy"
+    )
+    for attribute in rows.order_by("link_id", "taxonomy_term__position", "taxonomy_term__name", "id"):
+        attributes.setdefault(attribute.link_id, []).append(attribute)
+        if attribute.taxonomy_term_id not in terms:
+            terms[attribute.taxonomy_term_id] = taxonomy_term_dict(attribute.taxonomy_term)
+    ordered = []
+    for service_id in ids:
+        service = by_id.get(service_id)
+        if service is None:
+            continue
+        service.oruk_attributes = attributes.get(service_id, [])
+        service.oruk_terms = terms
+        ordered.append(service)
+    return ordered
+
+
+def full_service(service, *, today=None):
+    """The fully nested ORUK ``service`` for one service (read again with everything nested).
+    Does not check that it is public: ask ``public_services()`` for it first."""
+    hydrated = hydrate_services([service.id if isinstance(service, Service) else service])
+    return full_service_dict(hydrated[0], today=today) if hydrated else None
+
+
+def iter_full_services(queryset, chunk_size=DEFAULT_CHUNK_SIZE, *, today=None):
+    """Yield the fully nested ORUK ``service`` dict of every service in ``queryset``, by id.
+
+    Read ``chunk_size`` services at a time (their ids by keyset, then ``hydrate_services``):
+    the same number of queries for every chunk and memory for one chunk only, however many
+    services there are. Safe to stream from a response."""
+    today = today or timezone.localdate()
+    ordered = queryset.order_by("id")
+    last_id = None
+    while True:
+        chunk = ordered if last_id is None else ordered.filter(id__gt=last_id)
+        ids = list(chunk.values_list("id", flat=True)[:chunk_size])
+        if not ids:
+            return
+        for service in hydrate_services(ids):
+            yield full_service_dict(service, today=today)
+        if len(ids) < chunk_size:
+            return
+        last_id = ids[-1]
+
+
+# --- Services at locations -------------------------------------------------------------------
+
+
+def service_at_location_list_item(link, *, today=None):
+    """A ``/service_at_locations`` list item: its own fields, its location's single-value
+    fields (a hidden address kept hidden) and its service as a list item. Select
+    ``service__organization`` and ``location__area``."""
+    record = _fields(link, ("id", "service_id", "location_id", "description"))
+    record["location"] = location_dict(link.location)
+    record["service"] = service_list_item(link.service, today=today)
+    return record
+
+
+def full_service_at_location(link_id, *, today=None, services=None):
+    """The fully nested ORUK ``service_at_location`` with this id, if its service is public;
+    else None. ``services`` (a queryset) narrows which services count as public."""
+    services = services if services is not None else public_services()
+    link = ServiceAtLocation.objects.filter(id=link_id, service__in=services).only("id", "service_id").first()
+    if link is None:
+        return None
+    hydrated = hydrate_services([link.service_id])
+    if not hydrated:
+        return None
+    service = hydrated[0]
+    found = next(item for item in service.service_at_locations.all() if item.id == link.id)
+    record = _service_at_location_dict(found)
+    record["service"] = full_service_dict(service, today=today, with_locations=False)
+    return record
+
+
+def hydrate_service_at_locations(ids):
+    """The services at locations with these ids, in this order, with their full service (and
+    its locations) prefetched: a fixed number of queries."""
+    ids = list(ids)
+    links = {
+        link.id: link for link in ServiceAtLocation.objects.filter(id__in=ids).only("id", "service_id", "location_id")
+    }
+    services = {service.id: service for service in hydrate_services({link.service_id for link in links.values()})}
+    ordered = []
+    for link_id in ids:
+        link = links.get(link_id)
+        if link is None or link.service_id not in services:
+            continue
+        service = services[link.service_id]
+        found = next(item for item in service.service_at_locations.all() if item.id == link_id)
+        found.full_service = service
+        ordered.append(found)
+    return ordered
+
+
+def full_service_at_location_dict(link, *, today=None):
+    """A service at a location from ``hydrate_service_at_locations`` as the full record."""
+    record = _service_at_location_dict(link)
+    record["service"] = full_service_dict(link.full_service, today=today, with_locations=False)
+    return record
+
+
+# --- Organisations with their services -------------------------------------------------------
+
+
+def hydrate_organizations(ids, *, now=None):
+    """Organisations with these ids, in this order, with what their full record reads and
+    their public services (each with its organisation) prefetched."""
+    ids = list(ids)
+    organizations = Organization.objects.filter(id__in=ids).prefetch_related(
+        *ORGANIZATION_PREFETCH,
+        Prefetch(
+            "services",
+            queryset=public_services(now).defer("search_text", "search_facets").select_related("organization"),
+            to_attr="public_services",
+        ),
+    )
+    by_id = {organization.id: organization for organization in organizations}
+    return [by_id[organization_id] for organization_id in ids if organization_id in by_id]
+
+
+def full_organization_dicts(organizations, *, full_service=False, today=None):
+    """Full ORUK ``organization`` records for organisations from ``hydrate_organizations``:
+    their public services as list items, or fully nested with ``full_service``."""
+    today = today or timezone.localdate()
+    full_services = {}
+    if full_service:
+        ids = [service.id for organization in organizations for service in organization.public_services]
+        full_services = {service.id: service for service in hydrate_services(ids)}
+    records = []
+    for organization in organizations:
+        if full_service:
+            services = [
+                full_service_dict(full_services[service.id], today=today)
+                for service in organization.public_services
+                if service.id in full_services
+            ]
+        else:
+            services = [service_list_item(service, today=today) for service in organization.public_services]
+        records.append(organization_dict(organization, full=True, services=services))
+    return records
+
+
+def taxonomies_with_terms(ids):
+    """Taxonomies with these ids, in this order, with their terms (two queries)."""
+    ids = list(ids)
+    taxonomies = Taxonomy.objects.filter(id__in=ids).prefetch_related(
+        Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy"))
+    )
+    by_id = {taxonomy.id: taxonomy for taxonomy in taxonomies}
+    return [by_id[taxonomy_id] for taxonomy_id in ids if taxonomy_id in by_id]
+
+
+def prefetch_services_for_list(services):
+    """Select what ``service_list_item`` reads for services already fetched."""
+    prefetch_related_objects(services, "organization")
+    return services
