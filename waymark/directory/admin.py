@@ -15,10 +15,14 @@ from waymark.directory.models import (
     ChangeRequest,
     Contact,
     CostOption,
+    Feed,
     Funding,
+    ImportedRecord,
+    ImportRun,
     Language,
     Location,
     Metadata,
+    NeedMapping,
     OrganisationRegistration,
     Organization,
     OrganizationIdentifier,
@@ -359,3 +363,49 @@ class ServiceFeedbackAdmin(WorkflowRecordAdmin):
 class VerificationLinkAdmin(WorkflowRecordAdmin):
     list_display = ["service", "sent_at", "expires_at", "used_at"]
     exclude = ["token_hash", "sent_to"]
+
+
+# --- Imports. Feeds are set up here (the "admin-editable" list of feeds per area), and
+# so are corrections to need mappings; runs and imported records are what an import wrote, to
+# look up only.
+
+
+@admin.register(Feed)
+class FeedAdmin(AuditedAdmin):
+    list_display = ["name", "area", "mode", "active", "url", "updated_at"]
+    list_filter = ["mode", "active", "area"]
+    search_fields = ["name", "url"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(WorkflowRecordAdmin):
+    list_display = [
+        "source",
+        "source_name",
+        "feed",
+        "status",
+        "dry_run",
+        "started_at",
+        "created",
+        "updated",
+        "rejected",
+    ]
+    list_filter = ["status", "dry_run", "publish", "format", "feed"]
+    search_fields = ["source", "source_name", "uuid"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(ImportedRecord)
+class ImportedRecordAdmin(WorkflowRecordAdmin):
+    list_display = ["entity", "original_id", "object_id", "source_name", "feed", "imported_at"]
+    list_filter = ["entity", "feed"]
+    search_fields = ["original_id", "object_id", "source_name", "source_key"]
+
+
+@admin.register(NeedMapping)
+class NeedMappingAdmin(AuditedAdmin):
+    list_display = ["term", "need", "mapped_by", "mapped_at"]
+    search_fields = ["term__name", "need__name"]
+    autocomplete_fields = ["term", "need"]
+    raw_id_fields = ["mapped_by"]

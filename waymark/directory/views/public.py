@@ -27,7 +27,7 @@ from django.views.i18n import set_language
 
 from waymark.accounts.access import is_organisation_admin
 from waymark.directory.access import can_manage_listings, is_directory_editor
-from waymark.directory.models import NEEDS_TAXONOMY_NAME, Service, TaxonomyTerm
+from waymark.directory.models import NEEDS_TAXONOMY_NAME, ImportedRecord, Service, TaxonomyTerm
 from waymark.directory.opening import LONDON, describe_opening_times, next_opening
 from waymark.directory.search import SearchForm, search_services
 from waymark.directory.translation import prefetch_translations, translated
@@ -433,12 +433,20 @@ def service(request, service_id):
     found = get_public_service(service_id)
     tr = Translator(language)
     item = describe_service(found, tr, now)
+    # Where an imported listing came from ("Listed by …"): one small query.
+    provenance = (
+        ImportedRecord.objects.filter(entity=Service.hsds_entity, object_id=found.id)
+        .order_by("-imported_at")
+        .values("source_name", "imported_at")
+        .first()
+    )
     return render(
         request,
         "directory/public/service.html",
         {
             "item": item,
             "service": found,
+            "provenance": provenance,
             "fell_back": tr.fell_back,
             "page_url": request.build_absolute_uri(reverse("directory:service", args=[found.id])),
         },
