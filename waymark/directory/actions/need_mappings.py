@@ -6,6 +6,8 @@ term gets the need too, so the map's need filter and search find it; services im
 get it from the importer, which reads the same ``NeedMapping`` rows.
 """
 
+import uuid
+
 from django.db import transaction
 
 from waymark.audit.events import record_event
@@ -48,7 +50,15 @@ def do_map_term(term, need, *, acting_user):
     )
     gaining = sorted(service_ids - already)
     Attribute.objects.bulk_create(
-        Attribute(taxonomy_term=need, link_entity=Service.hsds_entity, link_id=service_id, link_type=NEED_LINK_TYPE)
+        # The same ids the importer gives a service's needs, so that a later import finds
+        # these rows as its own.
+        Attribute(
+            id=uuid.uuid5(service_id, f"need:{need.id}"),
+            taxonomy_term=need,
+            link_entity=Service.hsds_entity,
+            link_id=service_id,
+            link_type=NEED_LINK_TYPE,
+        )
         for service_id in gaining
     )
     if IMMIGRATION_ADVICE_SLUG in need.lineage_slugs():
