@@ -38,6 +38,7 @@ import functools
 import io
 import json
 import math
+import os
 import posixpath
 import re
 import sqlite3
@@ -734,13 +735,15 @@ def _descriptor(details):
 
 
 def write_records_as_package(records, path, **options):
-    """``records_to_package`` into a file at ``path``, which appears whole or not at all."""
+    """``records_to_package`` into a file at ``path``, which appears whole or not at all (the
+    package is written beside it under a unique name, then renamed over it)."""
     path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    os.close(handle)
     try:
         result = records_to_package(records, partial, **options)
-        partial.replace(path)
+        os.replace(partial, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+            os.unlink(partial)
     return result
