@@ -32,8 +32,8 @@ What a search does, in order:
    yesterday's weekday, times within an hour of the London wall-clock time, date bounds),
    then ``opening.open_now`` decides exactly, in Python, for those candidates only (their
    schedules read in one query, as tuples of the fields it reads; each different schedule is
-   decided once). The services open either way are then counted and paged in SQL like any
-   other search.
+   decided once). One query reads the ordered services open the first way or maybe open the
+   second, with a flag for the first; the page is cut in Python.
 
 Ranking (deterministic; the same formula on both databases):
 
@@ -63,7 +63,7 @@ import datetime as dt
 import math
 import re
 from collections import namedtuple
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django import forms
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value, Window
@@ -503,54 +503,62 @@ def _evaluate(services, query, now, page_size, *, near):
         total = rows[0][-1] if rows else (services.count() if offset else 0)
         distances = {row[0]: row[1] for row in rows} if near else {}
         return total, _page([row[0] for row in rows], distances)
+    return _evaluate_open_now(services, query, now, page_size, near=near)
+
+
+def _evaluate_open_now(services, query, now, page_size, *, near):
+    """``_evaluate`` for a search with "open now".
+
+    One query reads the ordered services with a schedule that is open now (a plain weekly one,
+    decided in SQL on a day with no clock change) or could be (any other, decided next); a
+    second reads the other schedules of the services not already known to be open, only
+    those, and ``opening.open_now`` decides them in Python. The page is cut in Python."""
     local = now.astimezone(LONDON)
-    careful = _maybe_open_q(now)
-    plain_open = None
+    maybe_open = _maybe_open_q(now)
+    fields = ["id", "distance_m"] if near else ["id"]
     if _clocks_steady(local):
-        careful &= ~_plain_weekly_q()
-        plain_open = Exists(Schedule.objects.filter(_plain_weekly_open_q(local), service=OuterRef("pk")))
-    open_ids = _decided_open(services, careful, now)
-    if open_ids is None:
-        # Too many services for the careful way to name: decide all of them in Python.
-        open_ids, plain_open = _decided_open(services, _maybe_open_q(now), now, limit=None), None
-    is_open = Q(id__in=open_ids)
-    if plain_open is not None:
-        is_open = plain_open | is_open
-    return _evaluate(services.filter(is_open), replace(query, open_now=False), now, page_size, near=near)
+        plain_open = _plain_weekly_open_q(local)
+        careful = maybe_open & ~_plain_weekly_q()
+        candidates = services.filter(Exists(Schedule.objects.filter(plain_open | careful, service=OuterRef("pk"))))
+        candidates = candidates.annotate(_open=Exists(Schedule.objects.filter(plain_open, service=OuterRef("pk"))))
+        rows = list(candidates.values_list(*fields, "_open"))
+    else:
+        careful = maybe_open
+        candidates = services.filter(Exists(Schedule.objects.filter(careful, service=OuterRef("pk"))))
+        rows = [(*row, False) for row in candidates.values_list(*fields)]
+    open_ids = _decided_open([row[0] for row in rows if not row[-1]], careful, now)
+    open_rows = [row for row in rows if row[-1] or row[0] in open_ids]
+    offset = (query.page - 1) * page_size
+    page_rows = open_rows[offset : offset + page_size]
+    distances = {row[0]: row[1] for row in page_rows} if near else {}
+    return len(open_rows), _page([row[0] for row in page_rows], distances)
 
 
-def _decided_open(services, maybe_open, now, *, limit=MAX_IDS_PER_QUERY):
-    """The ids of ``services`` with a schedule that ``maybe_open`` keeps and that
-    ``opening.open_now`` finds open at ``now``; None when more than ``limit`` services are
-    candidates (then the ids would not fit one query)."""
-    candidates = services.filter(Exists(Schedule.objects.filter(maybe_open, service=OuterRef("pk"))))
-    ids = list(candidates.order_by().values_list("id", flat=True)[: limit + 1 if limit else None])
-    if limit and len(ids) > limit:
-        return None
-    schedules = {}
-    # By the ids already found, not by running the search again as a subquery; in chunks that
-    # stay under SQLite's limit on parameters. Only the fields "open now" reads, as plain
-    # tuples (no model instances).
+def _decided_open(ids, maybe_open, now):
+    """The set of those service ids with a schedule that ``maybe_open`` keeps and that
+    ``opening.open_now`` finds open at ``now``.
+
+    The schedules are read by id, in chunks that stay under SQLite's limit on parameters
+    (only the fields "open now" reads, as plain tuples, no model instances); many services
+    share the same opening times, so each different schedule is decided once."""
+    rows = []
     for start in range(0, len(ids), MAX_IDS_PER_QUERY):
-        chunk = ids[start : start + MAX_IDS_PER_QUERY]
-        found = Schedule.objects.filter(maybe_open, service_id__in=chunk).order_by()
-        for service_id, *values in found.values_list("service_id", *_OpeningFields._fields):
-            schedules.setdefault(service_id, []).append(_OpeningFields(*values))
-    # A service is open when one of its schedules is, and many services share the same
-    # opening times: each different schedule is decided once.
+        found = Schedule.objects.filter(maybe_open, service_id__in=ids[start : start + MAX_IDS_PER_QUERY])
+        rows.extend(found.order_by().values_list("service_id", *_OpeningFields._fields))
     decided = {}
-    open_ids = []
+    open_ids = set()
     today = now.astimezone(LONDON).date()
-    for service_id, service_schedules in schedules.items():
-        for schedule in service_schedules:
-            if schedule not in decided:
-                key = _for_deciding(schedule, today)
-                if key not in decided:
-                    decided[key] = open_now([key], now)
-                decided[schedule] = decided[key]
-            if decided[schedule]:
-                open_ids.append(service_id)
-                break
+    for service_id, *values in rows:
+        if service_id in open_ids:
+            continue
+        schedule = _OpeningFields(*values)
+        if schedule not in decided:
+            key = _for_deciding(schedule, today)
+            if key not in decided:
+                decided[key] = open_now([key], now)
+            decided[schedule] = decided[key]
+        if decided[schedule]:
+            open_ids.add(service_id)
     return open_ids
 
 

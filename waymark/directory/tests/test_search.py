@@ -457,16 +457,16 @@ class QueryCountTests(SearchTestCase):
             many = search(q="dental", near="M13")
         self.assertEqual((few.total, many.total), (1, 8))
         monday = dt.datetime(2025, 3, 31, 10, 0, tzinfo=dt.UTC)
-        # With open now the day after a clock change, when every schedule is decided the careful
-        # way: the needs stamp, the candidates, their schedules, the count and the page, then
-        # its locations, addresses and schedules.
-        with self.assertNumQueries(8):
+        # With open now the day after a clock change, when every schedule is decided in
+        # Python: the needs stamp, the ordered candidates, their schedules, the page, then its
+        # locations, addresses and schedules.
+        with self.assertNumQueries(7):
             opened = search(q="dental", open_now=True, now=monday)
         self.assertEqual(opened.total, 7)
-        # A week later (no clock change), plain weekly schedules are decided in SQL: the
-        # candidates for the careful way (none here, so no schedules to read), the count and
-        # the page, then its related rows.
-        with self.assertNumQueries(7):
+        # A week later (no clock change), plain weekly schedules are decided in SQL: the needs
+        # stamp, the ordered open services, the page and its related rows (no other schedule
+        # to read).
+        with self.assertNumQueries(6):
             opened = search(q="dental", open_now=True, now=monday + dt.timedelta(days=7))
         self.assertEqual(opened.total, 7)
         # What a results page reads of each service is already there.
