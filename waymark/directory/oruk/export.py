@@ -1,0 +1,176 @@
+"""The whole public map as open data: an HSDS 3.0 tabular package and ndjson.
+
+``manage.py export_directory`` and the open-data page (``views/open_data.py``) both use these.
+The records are the API's (``serialise.iter_full_services``: only the public map, hidden
+addresses kept hidden), read a chunk at a time, so memory stays flat however big the map.
+
+- ``iter_ndjson(services=None)``: one full ORUK service per line, as UTF-8 bytes.
+- ``write_ndjson(out, services=None)``: the same into a binary file; returns the count.
+- ``write_tabular(out, services=None)``: the HSDS tabular package into a path or binary
+  file; returns ``(row counts by table, warnings)``.
+- ``cached_tabular_package()``: the path of a package built for the map as it is now, built
+  only when the map has changed since the last one (building 20,000 services takes seconds,
+  too long to repeat for every download).
+
+Waymark's data is published under Creative Commons Attribution 4.0 (``LICENCE``), the format
+is Open Referral's (HSDS 3.0 / ORUK 3.0, CC BY-SA 4.0), and the package says both.
+"""
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from waymark.directory import models
+from waymark.directory.oruk import serialise, tabular
+
+# CC BY 4.0 rather than the Open Government Licence: Waymark is not a public body, CC BY 4.0
+# is the licence open-data tools and directories everywhere recognise, it covers database
+# rights explicitly, and it is compatible with the OGL councils publish under, so their data
+# and Waymark's can be combined either way.
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+PACKAGE_NAME = "waymark-directory"
+TABULAR_FILE_NAME = "waymark-directory-hsds.zip"
+NDJSON_FILE_NAME = "waymark-directory-services.ndjson"
+# Every table the export reads: a change to any of them (or a row removed) makes a new package.
+EXPORTED_MODELS = (
+    models.Organization,
+    models.OrganizationIdentifier,
+    models.Program,
+    models.Funding,
+    models.Service,
+    models.ServiceArea,
+    models.CostOption,
+    models.RequiredDocument,
+    models.ServiceCapacity,
+    models.Location,
+    models.Address,
+    models.Accessibility,
+    models.ServiceAtLocation,
+    models.Contact,
+    models.Phone,
+    models.Language,
+    models.Schedule,
+    models.Taxonomy,
+    models.TaxonomyTerm,
+    models.Attribute,
+)
+
+
+def attribution():
+    """The sentence a reuser of the data should print."""
+    return f"Contains information from {settings.SITE_NAME} ({settings.SITE_URL}/), licensed under CC BY 4.0."
+
+
+def exported_services(now=None):
+    """The services an export holds: the public map's."""
+    return serialise.public_services(now)
+
+
+def iter_ndjson(services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
+    """Yield each public service's full ORUK record as one line of UTF-8 JSON."""
+    services = exported_services() if services is None else services
+    for record in serialise.iter_full_services(services, chunk_size=chunk_size):
+        yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def write_ndjson(out, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
+    """Write the ndjson export into the binary file ``out``; return how many services."""
+    count = 0
+    for line in iter_ndjson(services, chunk_size=chunk_size):
+        out.write(line)
+        count += 1
+    return count
+
+
+def package_details(now=None):
+    """What the package's ``datapackage.json`` says about Waymark's data."""
+    return tabular.PackageDetails(
+        name=PACKAGE_NAME,
+        title=f"{settings.SITE_NAME}: services for people seeking asylum, refugees and migrants",
+        description=(
+            f"Every service on the public {settings.SITE_NAME} map, in the Human Services Data "
+            "Specification 3.0 tabular format (the Open Referral UK 3.0 API at /api/oruk/ "
+            "serves the same records). Addresses a service keeps hidden (refuges, safe houses) "
+            f"are not included. {attribution()}"
+        ),
+        homepage=f"{settings.SITE_URL}/",
+        licence=LICENCE,
+        sources=[{"title": settings.SITE_NAME, "path": f"{settings.SITE_URL}/"}],
+        created=now or timezone.now(),
+    )
+
+
+def write_tabular(out, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
+    """Write the HSDS tabular package into ``out`` (a path or binary file).
+
+    Returns ``(row counts by table, warnings)``: the warnings name the fields of Waymark's
+    records that HSDS 3.0's tables have no column for (service capacity, from HSDS 3.1)."""
+    services = exported_services() if services is None else services
+    records = serialise.iter_full_services(services, chunk_size=chunk_size)
+    return tabular.records_to_package(records, out, details=package_details())
+
+
+# --- The package the download link serves -------------------------------------------------------
+
+
+def export_directory():
+    """Where built packages are kept (``DIRECTORY_EXPORT_DIR``, else the system's temp folder)."""
+    configured = getattr(settings, "DIRECTORY_EXPORT_DIR", None)
+    directory = Path(configured) if configured else Path(tempfile.gettempdir()) / "waymark-open-data"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def map_version(today=None):
+    """A short fingerprint of the public map as it is now: it changes when any exported row is
+    added, changed or removed, and each day (a service unchecked too long leaves the map and a
+    temporary notice may end). One small aggregate query per table."""
+    parts = [str(today or timezone.localdate())]
+    for model in EXPORTED_MODELS:
+        figures = model.objects.aggregate(rows=Count("pk"), changed=Max("updated_at"))
+        changed = figures["changed"].isoformat() if figures["changed"] else "-"
+        parts.append(f"{model._meta.label}:{figures['rows']}:{changed}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def cached_tabular_package(today=None):
+    """The path of a tabular package of the map as it is now, built if the map has changed.
+
+    One process builds at a time (a lock file); another asking meanwhile waits and then finds
+    the package ready. Packages of earlier versions are deleted once the new one is in place.
+    """
+    directory = export_directory()
+    version = map_version(today)
+    path = directory / f"hsds-{version}.zip"
+    if path.exists():
+        return path
+    with open(directory / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not path.exists():
+                records = serialise.iter_full_services(exported_services())
+                tabular.write_records_as_package(records, path, details=package_details())
+                for old in directory.glob("hsds-*.zip"):
+                    if old != path:
+                        with contextlib.suppress(FileNotFoundError):
+                            old.unlink()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return path
+
+
+def package_built_at(path):
+    """When the package at ``path`` was built (its file's time), as an aware datetime."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
