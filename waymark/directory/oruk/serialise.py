@@ -133,7 +133,7 @@ ORGANIZATION_FIELDS = (
     "uri",
     "parent_organization_id",
 )
-ORGANIZATION_PREFETCH = ("organization_identifiers", "funding", "phones")
+ORGANIZATION_PREFETCH = ("organization_identifiers", "funding", "phones", "phones__languages")
 
 
 def _phone_dict(phone):
@@ -299,19 +299,23 @@ SERVICE_PREFETCH = (
     "required_documents",
     "contacts",
     "contacts__phones",
+    "contacts__phones__languages",
     Prefetch("capacities", queryset=ServiceCapacity.objects.select_related("unit")),
     "restricted_to_areas",
     Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__area")),
     "service_at_locations__schedules",
     "service_at_locations__phones",
+    "service_at_locations__phones__languages",
     "service_at_locations__location__addresses",
     "service_at_locations__location__accessibility",
     "service_at_locations__location__phones",
+    "service_at_locations__location__phones__languages",
     "service_at_locations__location__schedules",
     "service_at_locations__location__languages",
     "organization__organization_identifiers",
     "organization__funding",
     "organization__phones",
+    "organization__phones__languages",
 )
 
 
