@@ -1,0 +1,491 @@
+"""Taking in another directory's Open Referral data: one import run, record by record.
+
+``Importer(run, …).import_source(source)`` reads the source (``importer_sources``), checks each
+service record (``importer_checks``) and writes it (``importer_writer``), filling the run's
+counts and report. The action ``actions/imports.py do_import`` wraps it in transactions and
+the audit trail; call that, not this.
+
+Per record, in its own savepoint (a record is imported whole or not at all):
+
+- rejected: it fails the schema or contradicts itself; the report says which field and why;
+- unchanged: this source sent exactly this before (``ImportedRecord.incoming_hash``);
+- created / updated: written onto the map (``publish``), its provenance kept in
+  ``ImportedRecord`` with a fingerprint of the listing as written (``local_hash``);
+- queued: the listing was edited in Waymark since the last import (its fingerprint differs
+  from ``local_hash``), or the run is in review mode (``publish=False``): the incoming change
+  becomes a ``ChangeRequest`` for an editor, in ``listing_data``'s shape, never an overwrite.
+"""
+
+import hashlib
+import json
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waymark.directory.listing_data import service_data
+from waymark.directory.models import (
+    IMMIGRATION_ADVICE_SLUG,
+    NEEDS_TAXONOMY_NAME,
+    ChangeRequest,
+    ImportedRecord,
+    NeedMapping,
+    Organization,
+    Service,
+    TaxonomyTerm,
+)
+from waymark.directory.oruk import extensions
+from waymark.directory.oruk.cleaning import IdMapper, drop_empty
+from waymark.directory.oruk.importer_checks import prepare_record, problem
+from waymark.directory.oruk.importer_sources import SourceError, SourceReader
+from waymark.directory.oruk.importer_writer import MODELS, SHARED_KINDS, RecordWriter
+from waymark.directory.oruk.schemas import error_path, validator
+from waymark.directory.signals import refresh_search_fields
+from waymark.places.models import OutcodeCentroid
+
+# Records are written in transactions of this many, so a long feed keeps what it has done.
+CHUNK_SIZE = 200
+# In review mode a new service's organisation and places are written (a change request needs
+# them); the service itself waits for an editor.
+REVIEW_MODE_KINDS = frozenset({"organization", "organization_identifier", "location", "address", "accessibility"})
+
+
+class Rejected(Exception):
+    """A record that cannot be written; ``problems`` are (field, reason) pairs."""
+
+    def __init__(self, problems):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def fingerprint(data):
+    """A stable hash of JSON-able ``data``."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def local_fingerprint(service):
+    """The fingerprint of what Waymark holds for the listing (its editable shape): when it no
+    longer matches the one taken after the last import, someone has edited it here since."""
+    return fingerprint(service_data(service))
+
+
+class Lookups:
+    """What every record of a run asks about, read once: Waymark's needs and their mappings,
+    known outcodes, which objects exist and which this source made."""
+
+    def __init__(self, source_key):
+        self.source_key = source_key
+        terms = list(
+            TaxonomyTerm.objects.filter(taxonomy__name=NEEDS_TAXONOMY_NAME).values_list("id", "slug", "parent_id")
+        )
+        self.need_ids = {term_id for term_id, _slug, _parent in terms}
+        slugs = {term_id: slug for term_id, slug, _parent in terms}
+        parents = {term_id: parent for term_id, _slug, parent in terms}
+        self.immigration_advice_needs = set()
+        for term_id in self.need_ids:
+            current, seen = term_id, set()
+            while current is not None and current not in seen:
+                seen.add(current)
+                if slugs.get(current) == IMMIGRATION_ADVICE_SLUG:
+                    self.immigration_advice_needs.add(term_id)
+                    break
+                current = parents.get(current)
+        self.needs_taxonomy_ids = set(
+            TaxonomyTerm.objects.filter(id__in=self.need_ids).values_list("taxonomy_id", flat=True)
+        )
+        self.need_mappings = dict(NeedMapping.objects.values_list("term_id", "need_id"))
+        self.known_outcodes = set(OutcodeCentroid.objects.values_list("outcode", flat=True))
+        self.ours = set(
+            ImportedRecord.objects.filter(source_key=source_key, entity__in=SHARED_KINDS).values_list(
+                "entity", "object_id"
+            )
+        )
+        self.known = {kind: set() for kind in MODELS}
+        self.absent = {kind: set() for kind in MODELS}
+
+    def exists(self, kind, object_id):
+        if object_id in self.known[kind]:
+            return True
+        if object_id in self.absent[kind]:
+            return False
+        found = MODELS[kind].objects.filter(id=object_id).exists()
+        (self.known if found else self.absent)[kind].add(object_id)
+        return found
+
+    def term_exists(self, term_id):
+        return self.exists("taxonomy_term", term_id)
+
+    def is_waymark_term(self, term_id):
+        return term_id in self.need_ids or term_id in extensions.TERMS_BY_ID
+
+    def is_waymark_taxonomy(self, taxonomy_id):
+        return taxonomy_id == extensions.TAXONOMY_ID or taxonomy_id in self.needs_taxonomy_ids
+
+    def may_change(self, kind, object_id):
+        """Whether this source may write the shared row: new, or made by this source."""
+        return (kind, object_id) in self.ours or not self.exists(kind, object_id)
+
+    def remember(self, rows_by_kind, made):
+        """After a record is committed: its rows exist, and the shared ones it made are ours."""
+        for kind, rows in rows_by_kind.items():
+            self.known[kind].update(rows)
+            self.absent[kind].difference_update(rows)
+        self.ours.update(made)
+
+    def offers_immigration_advice(self, need_ids):
+        return bool(self.immigration_advice_needs & set(need_ids))
+
+
+class Importer:
+    """One run over one source. ``run`` is the ImportRun whose counts and report it fills."""
+
+    def __init__(self, run, *, source_key, publish=True, dry_run=False):
+        self.run = run
+        self.source_key = source_key
+        self.publish = publish
+        self.dry_run = dry_run
+        self.report = []
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "queued": 0, "rejected": 0}
+        self.lookups = None
+        self.seen_ids = set()
+        # What the current record wrote, remembered by the lookups once it is committed.
+        self.pending_remember = []
+
+    # --- the run --------------------------------------------------------------------------
+
+    def read(self, source):
+        """The source's records; SourceError if it cannot be read. Sets the run's format."""
+        reader = SourceReader()
+        records, source_format = reader.read(source)
+        self.run.format = source_format
+        if not records:
+            whole = [item for item in reader.problems if item.get("level") == "error" and not item.get("record")]
+            if whole:
+                raise SourceError(whole[0]["reason"])
+        for item in reader.problems:
+            self.report.append(
+                problem(item.get("level", "warning"), item.get("record"), item.get("field", ""), item.get("reason", ""))
+            )
+        return records
+
+    def import_records(self, records):
+        """Check and write every record, CHUNK_SIZE to a transaction."""
+        self.lookups = Lookups(self.source_key)
+        for start in range(0, len(records), CHUNK_SIZE):
+            with transaction.atomic():
+                for raw in records[start : start + CHUNK_SIZE]:
+                    self.import_one(raw)
+
+    # --- one record ---------------------------------------------------------------------------
+
+    def import_one(self, raw):
+        if isinstance(raw, dict) and raw.get("entity") == "organization":
+            self.import_organization(raw)
+            return
+        record, original_id, originals, errors, warnings = prepare_record(
+            raw, source_key=self.source_key, known_outcodes=self.lookups.known_outcodes
+        )
+        if errors:
+            self.reject(errors)
+            return
+        if record["id"] in self.seen_ids:
+            self.reject(
+                [problem("error", original_id, "id", _("This service was already given earlier in the source."))]
+            )
+            return
+        self.seen_ids.add(record["id"])
+        original_id = original_id or record["id"]
+        self.pending_remember = []
+        try:
+            with transaction.atomic():
+                outcome, more = self.import_service(record, original_id, originals)
+        except Rejected as rejected:
+            self.reject([problem("error", original_id, field, reason) for field, reason in rejected.problems])
+            return
+        except (DatabaseError, ValidationError) as error:
+            self.reject(
+                [problem("error", original_id, "(record)", _("It could not be saved: %(reason)s") % {"reason": error})]
+            )
+            return
+        # Committed: what it wrote now exists for the records after it.
+        for rows_by_kind, made in self.pending_remember:
+            self.lookups.remember(rows_by_kind, made)
+        self.counts[outcome] += 1
+        self.report.extend(warnings)
+        self.report.extend(problem("warning", original_id, field, reason) for field, reason in more)
+
+    def reject(self, errors):
+        self.counts["rejected"] += 1
+        self.report.extend(errors)
+
+    def _writer(self):
+        return RecordWriter(self.lookups, may_change=self.lookups.may_change)
+
+    def import_service(self, record, original_id, originals):
+        """Decide what happens to one checked service and do it. Returns (outcome, warnings)."""
+        service_id = uuid.UUID(record["id"])
+        writer = self._writer()
+        writer.collect(record)
+        needs = self.needs_of(writer)
+        incoming_hash = fingerprint({"record": record, "needs": sorted(str(need) for need in needs)})
+        writer.incoming_hash = incoming_hash
+        writer.originals = originals
+        imported = ImportedRecord.objects.filter(
+            source_key=self.source_key, entity="service", original_id=original_id
+        ).first()
+        if imported is not None and imported.incoming_hash == incoming_hash:
+            return "unchanged", []
+        service = Service.objects.filter(id=service_id).first()
+        if service is None:
+            if self.publish:
+                warnings = self.write_service(writer, record, original_id, needs)
+                return "created", warnings
+            return self.queue(record, original_id, None, imported, incoming_hash)
+        edited = imported is None or local_fingerprint(service) != imported.local_hash
+        if edited or not self.publish:
+            return self.queue(record, original_id, service, imported, incoming_hash)
+        warnings = self.write_service(writer, record, original_id, needs, imported=imported)
+        return "updated", warnings
+
+    def needs_of(self, writer):
+        """The Waymark needs a service gets: its needs attributes and its terms' mappings."""
+        return set(writer.need_ids)
+
+    def write_service(self, writer, record, original_id, needs, *, imported=None, only=None, provenance=True):
+        """Write the collected record (or only the kinds in ``only``). Returns warnings."""
+        if only is not None:
+            for kind in list(writer.rows.by_kind):
+                if kind not in only:
+                    writer.rows.by_kind[kind] = {}
+            writer.rows.collections = {item for item in writer.rows.collections if item[2] in only}
+        else:
+            problems = writer.missing_references()
+            if problems:
+                raise Rejected(problems)
+        writer.drop_loose_references()
+        service_id = writer.service_id
+        warnings = list(writer.warnings)
+        if only is None:
+            values = writer.rows.by_kind["service"][service_id]["values"]
+            if self.lookups.offers_immigration_advice(needs) and not values.get("advice_regulator"):
+                values["regulator_not_confirmed"] = True
+                warnings.append(
+                    (
+                        "advice_regulator",
+                        _(
+                            "Immigration advice with no known regulator: kept, marked "
+                            "\u201cregulator not confirmed\u201d and never offered for regulated referrals "
+                            "until an editor checks it."
+                        ),
+                    )
+                )
+            elif not values.get("advice_regulator"):
+                values.setdefault("regulator_not_confirmed", False)
+        now = timezone.now()
+        made, existed = writer.write(now)
+        writer.prune(existed)
+        if only is None:
+            writer.write_needs(service_id, needs)
+            if writer.restricted_to_areas is not None:
+                Service.objects.get(id=service_id).restricted_to_areas.set(writer.restricted_to_areas)
+            refresh_search_fields([service_id])
+        if provenance:
+            self.keep_provenance(writer, original_id, made, imported=imported)
+        self.pending_remember.append((writer.rows.by_kind, made))
+        return warnings
+
+    def keep_provenance(self, writer, original_id, made, *, imported=None):
+        """ImportedRecord rows: the service (with both fingerprints), and each shared row it made."""
+        now = timezone.now()
+        service_id = writer.service_id
+        if service_id is not None and service_id in writer.rows.by_kind["service"]:
+            service = Service.objects.get(id=service_id)
+            values = {
+                "object_id": service_id,
+                "source_name": self.run.source_name,
+                "feed": self.run.feed,
+                "last_run": self.run if self.run.pk else None,
+                "incoming_hash": writer.incoming_hash,
+                "local_hash": local_fingerprint(service),
+                "imported_at": now,
+            }
+            ImportedRecord.objects.update_or_create(
+                source_key=self.source_key, entity="service", original_id=original_id, defaults=values
+            )
+        originals = getattr(writer, "originals", {})
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    entity=kind,
+                    object_id=object_id,
+                    source_key=self.source_key,
+                    source_name=self.run.source_name,
+                    original_id=originals.get(str(object_id), (kind, str(object_id)))[1],
+                    feed=self.run.feed,
+                    last_run=self.run if self.run.pk else None,
+                    imported_at=now,
+                )
+                for kind, object_id in made
+            ],
+            ignore_conflicts=True,
+        )
+
+    def incoming_shape(self, record, original_id):
+        """What the listing would be after this record, in listing_data's shape (written in a
+        savepoint, read, rolled back)."""
+        writer = self._writer()
+        writer.collect(record)
+        needs = self.needs_of(writer)
+        point = transaction.savepoint()
+        remembered = len(self.pending_remember)
+        try:
+            self.write_service(writer, record, original_id, needs, provenance=False)
+            shape = service_data(Service.objects.get(id=writer.service_id))
+        finally:
+            transaction.savepoint_rollback(point)
+            # The write was undone: nothing it did is to be remembered.
+            del self.pending_remember[remembered:]
+        return shape
+
+    def queue(self, record, original_id, service, imported, incoming_hash):
+        """Turn the incoming record into a change request for an editor. Returns (outcome, warnings)."""
+        proposed_shape = self.incoming_shape(record, original_id)
+        proposed_shape["needs"] = [slug for slug in proposed_shape["needs"] if slug]
+        if service is not None:
+            current = service_data(service)
+            current["needs"] = [slug for slug in current["needs"] if slug]
+            proposed = {key: value for key, value in proposed_shape.items() if current.get(key) != value}
+            previous = {key: current.get(key) for key in proposed}
+            kind = ChangeRequest.Kind.UPDATE
+            organization = service.organization
+        else:
+            # The organisation and places are written now, so the request can name them.
+            writer = self._writer()
+            writer.collect(record)
+            writer.originals = getattr(self, "originals", {})
+            organization_id = writer.rows.by_kind["service"][writer.service_id]["links"].get("organization")
+            self.write_service(writer, record, original_id, set(), only=REVIEW_MODE_KINDS, provenance=True)
+            organization = Organization.objects.filter(id=organization_id).first()
+            if organization is None:
+                raise Rejected([("organization_id", _("The service's organisation is neither given nor known here."))])
+            proposed, previous, kind = proposed_shape, {}, ChangeRequest.Kind.CREATE
+        outcome = "unchanged"
+        if proposed:
+            outcome = "queued"
+            self.propose(organization, uuid.UUID(record["id"]), kind, proposed, previous, proposed_shape["name"])
+        if imported is not None:
+            imported.incoming_hash = incoming_hash
+            imported.last_run = self.run if self.run.pk else None
+            imported.save(update_fields=["incoming_hash", "last_run"])
+        elif service is None:
+            ImportedRecord.objects.update_or_create(
+                source_key=self.source_key,
+                entity="service",
+                original_id=original_id,
+                defaults={
+                    "object_id": uuid.UUID(record["id"]),
+                    "source_name": self.run.source_name,
+                    "feed": self.run.feed,
+                    "last_run": self.run if self.run.pk else None,
+                    "incoming_hash": incoming_hash,
+                    "local_hash": "",
+                },
+            )
+        return outcome, []
+
+    def propose(self, organization, target_id, kind, proposed, previous, name):
+        """One pending change request from this source for the listing: an earlier one still
+        waiting is brought up to date rather than joined by another."""
+        pending = ChangeRequest.objects.filter(
+            target_type=ChangeRequest.TargetType.SERVICE,
+            target_id=target_id,
+            status=ChangeRequest.Status.PENDING,
+            submitted_by__isnull=True,
+            import_run__isnull=False,
+        ).first()
+        summary = (_("From %(source)s: %(name)s") % {"source": self.run.source_name or self.run.source, "name": name})[
+            :255
+        ]
+        if pending is not None:
+            pending.proposed, pending.previous, pending.summary = proposed, previous, summary
+            pending.import_run = self.run if self.run.pk else None
+            pending.submitted_at = timezone.now()
+            pending.save(update_fields=["proposed", "previous", "summary", "import_run", "submitted_at"])
+            return pending
+        return ChangeRequest.objects.create(
+            organization=organization,
+            target_type=ChangeRequest.TargetType.SERVICE,
+            target_id=target_id,
+            kind=kind,
+            proposed=proposed,
+            previous=previous,
+            summary=summary,
+            submitted_by=None,
+            import_run=self.run if self.run.pk else None,
+        )
+
+    # --- organisations without services (tabular packages) ------------------------------------
+
+    def import_organization(self, raw):
+        """An organisation the source lists without any service: checked and written alone."""
+        original_id = str(raw.get("id") or "")
+        cleaned = drop_empty({key: value for key, value in raw.items() if key != "entity"}) or {}
+        mapper = IdMapper(self.source_key)
+        record = mapper.map_record(cleaned, "organization")
+        errors = [
+            problem("error", original_id, error_path(error), error.message)
+            for error in validator("organization").iter_errors(record)
+        ]
+        if errors:
+            self.reject(errors)
+            return
+        organization_id = uuid.UUID(record["id"])
+        incoming_hash = fingerprint(record)
+        imported = ImportedRecord.objects.filter(
+            source_key=self.source_key, entity="organization", original_id=original_id
+        ).first()
+        if imported is not None and imported.incoming_hash == incoming_hash:
+            self.counts["unchanged"] += 1
+            return
+        if not self.lookups.may_change("organization", organization_id):
+            self.counts["unchanged"] += 1
+            self.report.append(
+                problem(
+                    "warning",
+                    original_id,
+                    "id",
+                    _("This organisation is already on the map from elsewhere; left as it is."),
+                )
+            )
+            return
+        existed = self.lookups.exists("organization", organization_id)
+        writer = self._writer()
+        try:
+            with transaction.atomic():
+                writer._organization(record, "")
+                writer.drop_loose_references()
+                made, was = writer.write(timezone.now())
+                writer.prune(was)
+                ImportedRecord.objects.update_or_create(
+                    source_key=self.source_key,
+                    entity="organization",
+                    original_id=original_id,
+                    defaults={
+                        "object_id": organization_id,
+                        "source_name": self.run.source_name,
+                        "feed": self.run.feed,
+                        "last_run": self.run if self.run.pk else None,
+                        "incoming_hash": incoming_hash,
+                    },
+                )
+        except (DatabaseError, ValidationError) as error:
+            self.reject(
+                [problem("error", original_id, "(record)", _("It could not be saved: %(reason)s") % {"reason": error})]
+            )
+            return
+        self.lookups.remember(writer.rows.by_kind, [item for item in made if item != ("organization", organization_id)])
+        self.lookups.ours.add(("organization", organization_id))
+        self.counts["updated" if existed else "created"] += 1
+        self.report.extend(problem("warning", original_id, field, reason) for field, reason in writer.warnings)
