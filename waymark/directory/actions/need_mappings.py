@@ -17,10 +17,12 @@ from waymark.directory.models import (
     NEED_LINK_TYPE,
     NEEDS_TAXONOMY_NAME,
     Attribute,
+    ImportedRecord,
     NeedMapping,
     Service,
     TaxonomyTerm,
 )
+from waymark.directory.oruk.importer import local_fingerprint
 from waymark.directory.signals import refresh_search_fields
 
 
@@ -49,6 +51,9 @@ def do_map_term(term, need, *, acting_user):
         ).values_list("link_id", flat=True)
     )
     gaining = sorted(service_ids - already)
+    # What each imported service looked like before: an import compares it with the
+    # fingerprint it took last time to tell whether the listing was edited here since.
+    unedited = _unedited_imports(gaining)
     Attribute.objects.bulk_create(
         # The same ids the importer gives a service's needs, so that a later import finds
         # these rows as its own.
@@ -67,6 +72,12 @@ def do_map_term(term, need, *, acting_user):
         Service.objects.filter(id__in=gaining, advice_regulator="").update(regulator_not_confirmed=True)
     # The need's name and synonyms are searchable, and the need is a search facet.
     refresh_search_fields(gaining)
+    # A mapped need is not an editor's edit: the next import of these services updates them
+    # as before instead of queueing its changes for review.
+    now = Service.objects.in_bulk([service.id for _record, service in unedited])
+    for record, service in unedited:
+        record.local_hash = local_fingerprint(now[service.id])
+        record.save(update_fields=["local_hash"])
     record_event(
         "directory.need_mapped",
         actor=acting_user,
@@ -74,6 +85,17 @@ def do_map_term(term, need, *, acting_user):
         details={"need": need.slug, "services": len(gaining)},
     )
     return len(gaining)
+
+
+def _unedited_imports(service_ids):
+    """[(ImportedRecord, Service)] of these services whose listing is as their import left it."""
+    services = Service.objects.in_bulk(service_ids)
+    records = ImportedRecord.objects.filter(entity=Service.hsds_entity, object_id__in=service_ids)
+    return [
+        (record, services[record.object_id])
+        for record in records
+        if record.object_id in services and record.local_hash == local_fingerprint(services[record.object_id])
+    ]
 
 
 def waymark_need(need_id):

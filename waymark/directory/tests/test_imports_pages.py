@@ -5,6 +5,7 @@ The validator's own fixtures are the uploads; addresses are served by a local ht
 """
 
 import io
+import json
 import zipfile
 from unittest import mock
 
@@ -458,3 +459,27 @@ class TermMappingTests(BaseTestCase):
 
         for term in outside:
             self.assertContains(response, f'name="term_{term.id}"')
+
+    def test_after_mapping_a_term_a_changed_record_still_updates_the_service_instead_of_queueing(self):
+        fixture = upload(DEFAULT / "service_full.json")
+        self.client.post(IMPORTS, {"source_name": "Validator", "file": fixture})
+        service = Service.objects.get(name=FIXTURE_SERVICE_NAME)
+        term = (
+            TaxonomyTerm.objects.filter(attributes__link_id=service.id, attributes__link_entity="service")
+            .exclude(taxonomy__name="Waymark needs")
+            .first()
+        )
+        self.client.post(TERMS, {f"term_{term.id}": str(self.food.id)})
+        self.assertIn(self.food, service.needs())
+
+        changed = json.loads((DEFAULT / "service_full.json").read_text())
+        changed["description"] = "Counselling for the whole community, now on Saturdays too."
+        changed_file = upload(name="service_full.json", content=json.dumps(changed).encode())
+        self.client.post(IMPORTS, {"source_name": "Validator", "file": changed_file})
+
+        again = ImportRun.objects.order_by("-started_at", "-id").first()
+        self.assertEqual((again.updated, again.queued, again.rejected), (1, 0, 0))
+        self.assertFalse(ChangeRequest.objects.exists())
+        service.refresh_from_db()
+        self.assertEqual(service.description, "Counselling for the whole community, now on Saturdays too.")
+        self.assertIn(self.food, service.needs())
