@@ -52,6 +52,10 @@ CHUNK_SIZE = 200
 REVIEW_MODE_KINDS = frozenset({"organization", "organization_identifier", "location", "address", "accessibility"})
 
 
+class _Undo(Exception):
+    """Rolls back a write made only to see its result."""
+
+
 class Rejected(Exception):
     """A record that cannot be written; ``problems`` are (field, reason) pairs."""
 
@@ -104,6 +108,8 @@ class Lookups:
         )
         self.known = {kind: set() for kind in MODELS}
         self.absent = {kind: set() for kind in MODELS}
+        # Shared rows (organisations, locations) already written by a record of this run.
+        self.written_in_run = set()
 
     def exists(self, kind, object_id):
         if object_id in self.known[kind]:
@@ -132,7 +138,12 @@ class Lookups:
         for kind, rows in rows_by_kind.items():
             self.known[kind].update(rows)
             self.absent[kind].difference_update(rows)
+            if kind in SHARED_KINDS:
+                self.written_in_run.update((kind, row_id) for row_id in rows)
         self.ours.update(made)
+
+    def written(self, kind, object_id):
+        return (kind, object_id) in self.written_in_run
 
     def offers_immigration_advice(self, need_ids):
         return bool(self.immigration_advice_needs & set(need_ids))
@@ -338,13 +349,15 @@ class Importer:
         writer = self._writer()
         writer.collect(record)
         needs = self.needs_of(writer)
-        point = transaction.savepoint()
         remembered = len(self.pending_remember)
         try:
-            self.write_service(writer, record, original_id, needs, provenance=False)
-            shape = service_data(Service.objects.get(id=writer.service_id))
+            with transaction.atomic():
+                self.write_service(writer, record, original_id, needs, provenance=False)
+                shape = service_data(Service.objects.get(id=writer.service_id))
+                raise _Undo
+        except _Undo:
+            pass
         finally:
-            transaction.savepoint_rollback(point)
             # The write was undone: nothing it did is to be remembered.
             del self.pending_remember[remembered:]
         return shape

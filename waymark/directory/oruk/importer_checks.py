@@ -322,6 +322,8 @@ def drop_impossible_values(record, known_outcodes):
             if country is not None and code is None:
                 warnings.append((f"{where}.country", _("Unknown country %(value)s left out.") % {"value": country}))
                 address.pop("country")
+                # On a UK map an address of no known country is read as a UK one.
+                code = "GB"
             elif country is not None:
                 address["country"] = code
             postcode = address.get("postal_code")

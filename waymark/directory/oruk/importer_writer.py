@@ -540,8 +540,11 @@ class RecordWriter:
 
     def _organization(self, organization, path):
         organization_id = _uuid(organization["id"])
-        if not self.may_change("organization", organization_id):
-            # On the map from elsewhere: linked to as it is.
+        if not self.may_change("organization", organization_id) or self.lookups.written(
+            "organization", organization_id
+        ):
+            # On the map from elsewhere (linked to as it is), or already written by an earlier
+            # record of this run (a service list repeats its organisation in every service).
             return organization_id
         values = self._values("organization", organization, path)
         attributes = organization.get("attributes") if isinstance(organization.get("attributes"), list) else []
@@ -567,7 +570,7 @@ class RecordWriter:
 
     def _location(self, location, organization_id, path):
         location_id = _uuid(location["id"])
-        if not self.may_change("location", location_id):
+        if not self.may_change("location", location_id) or self.lookups.written("location", location_id):
             return location_id
         values = self._values("location", location, path)
         values.setdefault("location_type", "physical")
