@@ -8,6 +8,7 @@ Feeds are served from a local http.server thread: tests never use the internet.
 import contextlib
 import io
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,9 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from waymark.accounts.models import PlatformRole
+from waymark.audit.models import Event
 from waymark.directory.actions.changes import do_propose_change
 from waymark.directory.listing_data import apply_service_data
-from waymark.directory.models import ChangeRequest, Feed, ImportedRecord, ImportRun, Service
+from waymark.directory.models import ChangeRequest, Feed, ImportedRecord, ImportRun, NeedMapping, Service, TaxonomyTerm
 from waymark.directory.tests.builders import make_need, make_organization
 from waymark.testing import BaseTestCase, make_area, make_network, make_user
 
@@ -299,3 +301,51 @@ class EditorElsewhereTests(BaseTestCase):
 
         self.assertNotContains(self.client.get(reverse("directory:import_feeds")), "Bolton")
         self.assertEqual(self.client.get(reverse("directory:import_report", args=[run.uuid])).status_code, 404)
+
+
+class FeedAdminTests(BaseTestCase):
+    """Administrators set feeds up in the admin (audited); runs and imported records are read-only there."""
+
+    def setUp(self):
+        self.login(self.admin)
+
+    def test_an_administrator_adds_a_feed_and_it_is_audited(self):
+        response = self.client.post(
+            "/admin/directory/feed/add/",
+            {
+                "name": "Bolton Council directory",
+                "url": "https://bolton.example.org/api/services",
+                "area": str(self.bolton.pk),
+                "mode": Feed.Mode.PUBLISH,
+                "active": "on",
+            },
+        )
+
+        self.assertEqual(response.status_code, 302)
+        feed = Feed.objects.get()
+        self.assertEqual((feed.area, feed.mode, feed.active), (self.bolton, Feed.Mode.PUBLISH, True))
+        self.assertTrue(Event.objects.filter(action="admin.added", object_id=str(feed.uuid)).exists())
+
+    def test_runs_and_imported_records_can_be_looked_up_but_not_changed(self):
+        run = ImportRun.objects.create(source="bolton.json", source_name="Bolton", status=ImportRun.Status.FINISHED)
+        record = ImportedRecord.objects.create(
+            entity="service", object_id=uuid.uuid4(), source_key="bolton.json", original_id="svc-1", last_run=run
+        )
+        for model, obj in (("importrun", run), ("importedrecord", record)):
+            with self.subTest(model=model):
+                listing = self.client.get(f"/admin/directory/{model}/")
+                self.assertContains(listing, "bolton.json" if model == "importrun" else "svc-1")
+                self.assertEqual(self.client.get(f"/admin/directory/{model}/add/").status_code, 403)
+                change_url = f"/admin/directory/{model}/{obj.pk}/change/"
+                self.assertEqual(self.client.get(change_url).status_code, 200)
+                self.assertEqual(self.client.post(change_url, {}).status_code, 403)
+                self.assertEqual(self.client.post(f"/admin/directory/{model}/{obj.pk}/delete/").status_code, 403)
+
+    def test_need_mappings_are_listed(self):
+        food = make_need("food", name="Food")
+        outside = TaxonomyTerm.objects.create(name="Foodbanks", description="Food.")
+        NeedMapping.objects.create(term=outside, need=food, mapped_by=self.editor)
+
+        response = self.client.get("/admin/directory/needmapping/")
+
+        self.assertContains(response, "Foodbanks")
