@@ -38,11 +38,6 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("File"),
-        help_text=_(
-            "An Open Referral UK or HSDS 3.0 JSON file (one service, or a list of them), or a zip of "
-            "the HSDS tabular package (CSV files with a datapackage.json). At most %(size)s."
-        )
-        % {"size": filesizeformat(MAX_UPLOAD_BYTES)},
         required=False,
         widget=forms.FileInput(attrs={"accept": ".json,.zip,application/json,application/zip"}),
         error_messages={
@@ -74,6 +69,14 @@ class ImportForm(forms.Form):
         label=_("Check only (dry run): show the report without changing the map"),
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Filled in here, not on the class, so that it is in the language of each request.
+        self.fields["file"].help_text = _(
+            "An Open Referral UK or HSDS 3.0 JSON file (one service, or a list of them), or a zip of "
+            "the HSDS tabular package (CSV files with a datapackage.json). At most %(size)s."
+        ) % {"size": filesizeformat(MAX_UPLOAD_BYTES)}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
