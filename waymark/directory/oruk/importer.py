@@ -37,7 +37,7 @@ from waymark.directory.models import (
     TaxonomyTerm,
 )
 from waymark.directory.oruk import extensions
-from waymark.directory.oruk.cleaning import IdMapper, drop_empty
+from waymark.directory.oruk.cleaning import CHILD_ENTITIES, IdMapper, drop_empty, is_uuid
 from waymark.directory.oruk.importer_checks import prepare_record, problem
 from waymark.directory.oruk.importer_sources import SourceError, SourceReader
 from waymark.directory.oruk.importer_writer import MODELS, SHARED_KINDS, RecordWriter
@@ -111,6 +111,15 @@ class Lookups:
         # Shared rows (organisations, locations) already written by a record of this run.
         self.written_in_run = set()
 
+    def prefetch(self, kind, object_ids):
+        """Learn in one query which of ``object_ids`` exist."""
+        unknown = set(object_ids) - self.known[kind] - self.absent[kind]
+        if not unknown:
+            return
+        found = set(MODELS[kind].objects.filter(id__in=unknown).values_list("id", flat=True))
+        self.known[kind].update(found)
+        self.absent[kind].update(unknown - found)
+
     def exists(self, kind, object_id):
         if object_id in self.known[kind]:
             return True
@@ -161,6 +170,7 @@ class Importer:
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "queued": 0, "rejected": 0}
         self.lookups = None
         self.seen_ids = set()
+        self.imported_records = {}
         # What the current record wrote, remembered by the lookups once it is committed.
         self.pending_remember = []
 
@@ -185,19 +195,45 @@ class Importer:
         """Check and write every record, CHUNK_SIZE to a transaction."""
         self.lookups = Lookups(self.source_key)
         for start in range(0, len(records), CHUNK_SIZE):
+            chunk = records[start : start + CHUNK_SIZE]
+            prepared = [self.prepare(raw) for raw in chunk]
+            self.read_ahead(prepared)
             with transaction.atomic():
-                for raw in records[start : start + CHUNK_SIZE]:
-                    self.import_one(raw)
+                for raw, checked in zip(chunk, prepared, strict=True):
+                    self.import_one(raw, checked)
+
+    def prepare(self, raw):
+        if isinstance(raw, dict) and raw.get("entity") == "organization":
+            return None
+        return prepare_record(raw, source_key=self.source_key, known_outcodes=self.lookups.known_outcodes)
+
+    def read_ahead(self, prepared):
+        """Find out in a few queries which of a chunk's objects exist, and their provenance, so
+        that each record does not ask one by one."""
+        ids = {kind: set() for kind in MODELS}
+        originals = []
+        for checked in prepared:
+            if checked is None or checked[3]:
+                continue
+            record, original_id = checked[0], checked[1]
+            originals.append(original_id or record["id"])
+            _gather_ids(record, "service", ids)
+        for kind, wanted in ids.items():
+            self.lookups.prefetch(kind, wanted)
+        self.imported_records = {
+            imported.original_id: imported
+            for imported in ImportedRecord.objects.filter(
+                source_key=self.source_key, entity="service", original_id__in=originals
+            )
+        }
 
     # --- one record ---------------------------------------------------------------------------
 
-    def import_one(self, raw):
-        if isinstance(raw, dict) and raw.get("entity") == "organization":
+    def import_one(self, raw, checked):
+        if checked is None:
             self.import_organization(raw)
             return
-        record, original_id, originals, errors, warnings = prepare_record(
-            raw, source_key=self.source_key, known_outcodes=self.lookups.known_outcodes
-        )
+        record, original_id, originals, errors, warnings = checked
         if errors:
             self.reject(errors)
             return
@@ -243,12 +279,10 @@ class Importer:
         incoming_hash = fingerprint({"record": record, "needs": sorted(str(need) for need in needs)})
         writer.incoming_hash = incoming_hash
         writer.originals = originals
-        imported = ImportedRecord.objects.filter(
-            source_key=self.source_key, entity="service", original_id=original_id
-        ).first()
+        imported = self.imported_records.get(original_id)
         if imported is not None and imported.incoming_hash == incoming_hash:
             return "unchanged", []
-        service = Service.objects.filter(id=service_id).first()
+        service = Service.objects.filter(id=service_id).first() if self.lookups.exists("service", service_id) else None
         if service is None:
             if self.publish:
                 warnings = self.write_service(writer, record, original_id, needs)
@@ -502,3 +536,18 @@ class Importer:
         self.lookups.ours.add(("organization", organization_id))
         self.counts["updated" if existed else "created"] += 1
         self.report.extend(problem("warning", original_id, field, reason) for field, reason in writer.warnings)
+
+
+def _gather_ids(obj, kind, ids):
+    """Add every (kind, UUID) in a cleaned record to ``ids`` ({kind: set of UUIDs})."""
+    if not isinstance(obj, dict):
+        return
+    # Cleaning made every id a UUID; one it could not is the schema's to report.
+    if is_uuid(obj.get("id")):
+        ids[kind].add(uuid.UUID(obj["id"]))
+    for key, value in obj.items():
+        child = CHILD_ENTITIES.get(key)
+        if child is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            _gather_ids(item, child, ids)

@@ -653,7 +653,7 @@ class RecordWriter:
             if not rows:
                 continue
             model = MODELS[kind]
-            existing = set(model.objects.filter(id__in=list(rows)).values_list("id", flat=True))
+            existing = {row_id for row_id in rows if self.lookups.exists(kind, row_id)}
             existed.update((kind, row_id) for row_id in existing)
             new_objects = []
             for row_id, row in rows.items():
@@ -704,6 +704,8 @@ class RecordWriter:
                     row.save(update_fields=[owner_kind])
                 else:
                     row.delete()
+                    self.lookups.known[child_kind].discard(row.id)
+                    self.lookups.absent[child_kind].add(row.id)
 
     def write_needs(self, service_id, need_ids):
         """Make the service's Waymark needs exactly ``need_ids``."""
