@@ -300,6 +300,7 @@ PERIODIC_JOBS = {
     "prune_db_task_results": timedelta(days=1),
     "prune_job_runs": timedelta(days=1),
     "send_verification_reminders": timedelta(days=1),
+    "pull_directory_feeds": timedelta(days=1),
 }
 
 LOGGING = {

@@ -19,6 +19,8 @@ from django.http import Http404
 from waymark.accounts.models import PlatformRole, Role
 from waymark.directory.models import (
     ChangeRequest,
+    Feed,
+    ImportRun,
     Location,
     OrganisationRegistration,
     Organization,
@@ -81,7 +83,7 @@ def get_own_change_request(request, change_request_uuid):
     """A change request of the organisation the request manages listings for; otherwise 404."""
     organization = require_listing_manager(request)
     try:
-        return ChangeRequest.objects.select_related("organization", "submitted_by", "decided_by").get(
+        return ChangeRequest.objects.select_related("organization", "submitted_by", "decided_by", "import_run").get(
             organization=organization, uuid=change_request_uuid
         )
     except (ChangeRequest.DoesNotExist, ValueError):
@@ -148,7 +150,7 @@ def change_requests_for_editor(user):
     networks = editor_network_ids(user)
     if networks is not None and not networks:
         return ChangeRequest.objects.none()
-    queryset = ChangeRequest.objects.select_related("organization", "submitted_by", "decided_by")
+    queryset = ChangeRequest.objects.select_related("organization", "submitted_by", "decided_by", "import_run")
     return _in_networks(queryset, networks, "organization__network")
 
 
@@ -207,3 +209,37 @@ def get_suggestion_for_editor(request, suggestion_uuid):
 def get_service_for_editor(request, service_id):
     require_directory_editor(request)
     return _get(services_for_editor(request.user), id=service_id)
+
+
+# --- imports and feeds ---------------------------------------------------------------------
+
+
+def feeds_for_editor(user):
+    """The feeds of the areas of the networks ``user`` edits for (all, for an administrator)."""
+    networks = editor_network_ids(user)
+    if networks is None:
+        return Feed.objects.select_related("area")
+    return Feed.objects.filter(area__networks__in=networks).select_related("area").distinct()
+
+
+def import_runs_for_editor(user):
+    """Runs an editor may read: their networks' feeds' pulls, and imports started by an editor
+    of one of their networks (themselves included). An administrator reads every run."""
+    networks = editor_network_ids(user)
+    runs = ImportRun.objects.select_related("feed", "started_by")
+    if networks is None:
+        return runs
+    if not networks:
+        return runs.none()
+    colleagues = PlatformRole.objects.filter(kind=PlatformRole.Kind.DIRECTORY_EDITOR, network__in=networks)
+    return runs.filter(
+        Q(feed__area__networks__in=networks) | Q(started_by__in=colleagues.values("user_id")) | Q(started_by=user)
+    ).distinct()
+
+
+def get_import_run_for_editor(request, run_uuid):
+    require_directory_editor(request)
+    try:
+        return import_runs_for_editor(request.user).get(uuid=run_uuid)
+    except (ImportRun.DoesNotExist, ValueError):
+        raise Http404 from None

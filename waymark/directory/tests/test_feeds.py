@@ -156,6 +156,16 @@ class PullFeedsTests(BaseTestCase):
         self.assertFalse(ImportRun.objects.filter(feed__in=[off, other]).exists())
         self.assertTrue(ImportRun.objects.filter(feed=one).exists())
 
+    def test_the_schedule_pulls_the_feeds_every_day(self):
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        from waymark.ops.schedule import registered_jobs
+
+        self.assertEqual(settings.PERIODIC_JOBS["pull_directory_feeds"], timedelta(days=1))
+        self.assertIn("pull_directory_feeds", [job.name for job in registered_jobs()])
+
 
 class FeedsPageTests(BaseTestCase):
     @classmethod

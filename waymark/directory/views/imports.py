@@ -12,13 +12,12 @@ in; anyone else gets 404, as everywhere in Waymark.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waymark.accounts.models import PlatformRole
 from waymark.directory import access
 from waymark.directory.actions import IllegalTransition
 from waymark.directory.actions.imports import do_import, report_csv
@@ -26,7 +25,6 @@ from waymark.directory.actions.need_mappings import do_map_term, waymark_need
 from waymark.directory.forms.imports import ImportForm, NeedMappingForm
 from waymark.directory.models import (
     NEEDS_TAXONOMY_NAME,
-    Feed,
     ImportedRecord,
     ImportRun,
     NeedMapping,
@@ -41,42 +39,6 @@ RECENT_RUNS = 20
 REPORT_LINES_SHOWN = 500
 # How many unmapped terms the terms page offers at once (most used first).
 TERMS_SHOWN = 100
-
-
-# --- who sees which runs and feeds ------------------------------------------------------------
-# These belong with the rest of the directory's permissions in access.py; they live here
-# until that file takes them.
-
-
-def feeds_for_editor(user):
-    """The feeds of the areas of the networks ``user`` edits for (all, for an administrator)."""
-    networks = access.editor_network_ids(user)
-    if networks is None:
-        return Feed.objects.select_related("area")
-    return Feed.objects.filter(area__networks__in=networks).select_related("area").distinct()
-
-
-def import_runs_for_editor(user):
-    """Runs an editor may read: their networks' feeds' pulls, and imports started by an editor
-    of one of their networks (themselves included). An administrator reads every run."""
-    networks = access.editor_network_ids(user)
-    runs = ImportRun.objects.select_related("feed", "started_by")
-    if networks is None:
-        return runs
-    if not networks:
-        return runs.none()
-    colleagues = PlatformRole.objects.filter(kind=PlatformRole.Kind.DIRECTORY_EDITOR, network__in=networks)
-    return runs.filter(
-        Q(feed__area__networks__in=networks) | Q(started_by__in=colleagues.values("user_id")) | Q(started_by=user)
-    ).distinct()
-
-
-def get_import_run_for_editor(request, run_uuid):
-    access.require_directory_editor(request)
-    try:
-        return import_runs_for_editor(request.user).get(uuid=run_uuid)
-    except (ImportRun.DoesNotExist, ValueError):
-        raise Http404 from None
 
 
 # --- the import page and its report -----------------------------------------------------------
@@ -105,7 +67,7 @@ def imports(request):
             filename=upload.name if upload else "",
         )
         return redirect("directory:import_report", run_uuid=run.uuid)
-    runs = list(import_runs_for_editor(request.user).order_by("-started_at")[:RECENT_RUNS])
+    runs = list(access.import_runs_for_editor(request.user).order_by("-started_at")[:RECENT_RUNS])
     return render(request, "directory/imports/import.html", {"form": form, "runs": runs})
 
 
@@ -117,7 +79,7 @@ def _is_address(source):
 @require_GET
 def import_report(request, run_uuid):
     """One run: what it wrote, and every record it rejected or warned about."""
-    run = get_import_run_for_editor(request, run_uuid)
+    run = access.get_import_run_for_editor(request, run_uuid)
     errors = [line for line in run.report if line.get("level") == "error"]
     warnings = [line for line in run.report if line.get("level") != "error"]
     return render(
@@ -140,7 +102,7 @@ def import_report(request, run_uuid):
 @require_GET
 def import_report_csv(request, run_uuid):
     """The run's report as a CSV file: level, record id, field, reason."""
-    run = get_import_run_for_editor(request, run_uuid)
+    run = access.get_import_run_for_editor(request, run_uuid)
     response = HttpResponse(report_csv(run), content_type="text/csv; charset=utf-8")
     # Named from the run alone: nothing the source said reaches the header.
     filename = f"import-report-{run.started_at:%Y-%m-%d}-{str(run.uuid)[:8]}.csv"
@@ -153,7 +115,7 @@ def import_report_csv(request, run_uuid):
 @require_POST
 def import_for_real(request, run_uuid):
     """Import for real what a dry run read from an address (a file has to be chosen again)."""
-    run = get_import_run_for_editor(request, run_uuid)
+    run = access.get_import_run_for_editor(request, run_uuid)
     if not run.dry_run or run.status != ImportRun.Status.FINISHED or not _is_address(run.source):
         messages.error(request, _("Only a finished check of an address can be imported from here."))
         return redirect("directory:import_report", run_uuid=run.uuid)
@@ -235,7 +197,7 @@ def import_feeds(request):
     """The feeds of the editor's networks, each with its last pull's result."""
     access.require_directory_editor(request)
     last_run = ImportRun.objects.filter(feed=OuterRef("pk")).order_by("-started_at", "-id").values("pk")[:1]
-    feeds = list(feeds_for_editor(request.user).annotate(last_run_id=Subquery(last_run)).order_by("name"))
+    feeds = list(access.feeds_for_editor(request.user).annotate(last_run_id=Subquery(last_run)).order_by("name"))
     runs = ImportRun.objects.in_bulk([feed.last_run_id for feed in feeds if feed.last_run_id])
     for feed in feeds:
         feed.last_run = runs.get(feed.last_run_id)

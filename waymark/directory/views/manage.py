@@ -42,7 +42,9 @@ def listings(request):
     organization = access.require_listing_manager(request)
     services = list(access.own_services(organization).order_by("name"))
     locations = list(Location.objects.filter(organization=organization).order_by("name"))
-    changes = ChangeRequest.objects.filter(organization=organization).select_related("submitted_by", "decided_by")
+    changes = ChangeRequest.objects.filter(organization=organization).select_related(
+        "submitted_by", "decided_by", "import_run"
+    )
     pending = list(changes.filter(status=ChangeRequest.Status.PENDING).order_by("submitted_at"))
     past = list(changes.exclude(status=ChangeRequest.Status.PENDING).order_by("-submitted_at")[:PAST_CHANGES_SHOWN])
     return render(

@@ -250,7 +250,7 @@ def service_history(request, service_id):
     changes = (
         ChangeRequest.objects.filter(organization_id=service.organization_id)
         .filter(Q(target_id=service.id, target_type__in=[Target.SERVICE, Target.TRANSLATION]))
-        .select_related("submitted_by", "decided_by")
+        .select_related("submitted_by", "decided_by", "import_run")
         .order_by("-submitted_at")
     )
     return render(
