@@ -29,11 +29,17 @@ from waymark.directory.listing_data import service_data
 from waymark.directory.models import (
     IMMIGRATION_ADVICE_SLUG,
     NEEDS_TAXONOMY_NAME,
+    Attribute,
     ChangeRequest,
     ImportedRecord,
+    Language,
     NeedMapping,
     Organization,
+    Phone,
+    RequiredDocument,
+    Schedule,
     Service,
+    ServiceAtLocation,
     TaxonomyTerm,
 )
 from waymark.directory.oruk import extensions
@@ -69,10 +75,65 @@ def fingerprint(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# Service columns that change without anyone editing the listing's content.
+_NOT_FINGERPRINTED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "search_text",
+    "search_facets",
+    "last_modified",
+    "verified_at",
+    "verified_by",
+    "verification_method",
+    "capacity_status",
+    "capacity_updated_at",
+    "alert_updated_at",
+}
+
+
+def local_fingerprints(service_ids):
+    """{service id: fingerprint of what Waymark holds for the listing}: its own columns and
+    what an edit can change under it (phones, languages, needs and other attributes, documents,
+    places, opening times), read for many services in a few queries. When a listing's
+    fingerprint no longer matches the one taken just after its last import, someone has
+    edited it here since."""
+    ids = list(service_ids)
+    if not ids:
+        return {}
+    columns = [field.attname for field in Service._meta.concrete_fields if field.name not in _NOT_FINGERPRINTED]
+    data = {row.pop("id"): {"service": row} for row in Service.objects.filter(id__in=ids).values("id", *columns)}
+    children = (
+        ("phones", Phone.objects.filter(service_id__in=ids), "service_id", ("number", "extension", "type")),
+        ("languages", Language.objects.filter(service_id__in=ids), "service_id", ("code", "name")),
+        ("documents", RequiredDocument.objects.filter(service_id__in=ids), "service_id", ("document", "uri")),
+        ("places", ServiceAtLocation.objects.filter(service_id__in=ids), "service_id", ("location_id",)),
+        (
+            "schedules",
+            Schedule.objects.filter(service_id__in=ids),
+            "service_id",
+            ("freq", "interval", "byday", "opens_at", "closes_at", "description", "valid_from", "valid_to"),
+        ),
+        (
+            "attributes",
+            Attribute.objects.filter(link_entity="service", link_id__in=ids),
+            "link_id",
+            ("taxonomy_term_id", "link_type", "value"),
+        ),
+    )
+    for name, queryset, owner, fields in children:
+        for row in queryset.values_list(owner, *fields):
+            if row[0] in data:
+                data[row[0]].setdefault(name, []).append([str(value) for value in row[1:]])
+    for values in data.values():
+        for name, _queryset, _owner, _fields in children:
+            values[name] = sorted(values.get(name, []))
+    return {service_id: fingerprint(values) for service_id, values in data.items()}
+
+
 def local_fingerprint(service):
-    """The fingerprint of what Waymark holds for the listing (its editable shape): when it no
-    longer matches the one taken after the last import, someone has edited it here since."""
-    return fingerprint(service_data(service))
+    """The fingerprint of one listing (see ``local_fingerprints``)."""
+    return local_fingerprints([service.id]).get(service.id, "")
 
 
 class Lookups:
@@ -173,6 +234,8 @@ class Importer:
         self.imported_records = {}
         # What the current record wrote, remembered by the lookups once it is committed.
         self.pending_remember = []
+        self.pending_provenance = []
+        self.chunk_provenance = []
 
     # --- the run --------------------------------------------------------------------------
 
@@ -199,8 +262,10 @@ class Importer:
             prepared = [self.prepare(raw) for raw in chunk]
             self.read_ahead(prepared)
             with transaction.atomic():
+                self.chunk_provenance = []
                 for raw, checked in zip(chunk, prepared, strict=True):
                     self.import_one(raw, checked)
+                self.write_provenance(self.chunk_provenance)
 
     def prepare(self, raw):
         if isinstance(raw, dict) and raw.get("entity") == "organization":
@@ -245,6 +310,7 @@ class Importer:
         self.seen_ids.add(record["id"])
         original_id = original_id or record["id"]
         self.pending_remember = []
+        self.pending_provenance = []
         try:
             with transaction.atomic():
                 outcome, more = self.import_service(record, original_id, originals)
@@ -259,6 +325,7 @@ class Importer:
         # Committed: what it wrote now exists for the records after it.
         for rows_by_kind, made in self.pending_remember:
             self.lookups.remember(rows_by_kind, made)
+        self.chunk_provenance.extend(self.pending_provenance)
         self.counts[outcome] += 1
         self.report.extend(warnings)
         self.report.extend(problem("warning", original_id, field, reason) for field, reason in more)
@@ -342,24 +409,40 @@ class Importer:
         return warnings
 
     def keep_provenance(self, writer, original_id, made, *, imported=None):
-        """ImportedRecord rows: the service (with both fingerprints), and each shared row it made."""
-        now = timezone.now()
-        service_id = writer.service_id
-        if service_id is not None and service_id in writer.rows.by_kind["service"]:
-            service = Service.objects.get(id=service_id)
-            values = {
-                "object_id": service_id,
-                "source_name": self.run.source_name,
-                "feed": self.run.feed,
-                "last_run": self.run if self.run.pk else None,
-                "incoming_hash": writer.incoming_hash,
-                "local_hash": local_fingerprint(service),
-                "imported_at": now,
-            }
-            ImportedRecord.objects.update_or_create(
-                source_key=self.source_key, entity="service", original_id=original_id, defaults=values
-            )
+        """Note the ImportedRecord rows to write: the service (with both fingerprints), and each
+        shared row it made. They are written for the whole chunk at once (``write_provenance``)."""
         originals = getattr(writer, "originals", {})
+        service_id = writer.service_id
+        service = None
+        if service_id is not None and service_id in writer.rows.by_kind["service"]:
+            service = (original_id, service_id, imported, writer.incoming_hash)
+        shared = [
+            (kind, object_id, originals.get(str(object_id), (kind, str(object_id)))[1]) for kind, object_id in made
+        ]
+        self.pending_provenance.append((service, shared))
+
+    def write_provenance(self, notes):
+        """Write the ImportedRecord rows noted by ``keep_provenance`` for committed records."""
+        now = timezone.now()
+        last_run = self.run if self.run.pk else None
+        services = [service for service, _shared in notes if service is not None]
+        hashes = local_fingerprints([service_id for _original, service_id, _imported, _hash in services])
+        new, changed = [], []
+        for original_id, service_id, imported, incoming_hash in services:
+            row = imported or ImportedRecord(source_key=self.source_key, entity="service", original_id=original_id)
+            row.object_id = service_id
+            row.source_name = self.run.source_name
+            row.feed = self.run.feed
+            row.last_run = last_run
+            row.incoming_hash = incoming_hash
+            row.local_hash = hashes.get(service_id, "")
+            row.imported_at = now
+            (changed if row.pk else new).append(row)
+        ImportedRecord.objects.bulk_create(new)
+        ImportedRecord.objects.bulk_update(
+            changed,
+            ["object_id", "source_name", "feed", "last_run", "incoming_hash", "local_hash", "imported_at"],
+        )
         ImportedRecord.objects.bulk_create(
             [
                 ImportedRecord(
@@ -367,12 +450,13 @@ class Importer:
                     object_id=object_id,
                     source_key=self.source_key,
                     source_name=self.run.source_name,
-                    original_id=originals.get(str(object_id), (kind, str(object_id)))[1],
+                    original_id=original,
                     feed=self.run.feed,
-                    last_run=self.run if self.run.pk else None,
+                    last_run=last_run,
                     imported_at=now,
                 )
-                for kind, object_id in made
+                for _service, shared in notes
+                for kind, object_id, original in shared
             ],
             ignore_conflicts=True,
         )
