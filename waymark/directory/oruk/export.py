@@ -112,14 +112,29 @@ def package_details(now=None):
     )
 
 
+def _package_parts(services, chunk_size):
+    services = exported_services() if services is None else services
+    return {
+        "records": serialise.iter_full_services(services, chunk_size=chunk_size),
+        # The terms in the records name their taxonomy by id; the package carries the taxonomies.
+        "taxonomies": [serialise.taxonomy_dict(taxonomy) for taxonomy in models.Taxonomy.objects.order_by("name")],
+        "details": package_details(),
+    }
+
+
 def write_tabular(out, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
     """Write the HSDS tabular package into ``out`` (a path or binary file).
 
     Returns ``(row counts by table, warnings)``: the warnings name the fields of Waymark's
     records that HSDS 3.0's tables have no column for (service capacity, from HSDS 3.1)."""
-    services = exported_services() if services is None else services
-    records = serialise.iter_full_services(services, chunk_size=chunk_size)
-    return tabular.records_to_package(records, out, details=package_details())
+    parts = _package_parts(services, chunk_size)
+    return tabular.records_to_package(parts.pop("records"), out, **parts)
+
+
+def save_tabular(path, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
+    """``write_tabular`` into a file at ``path`` that appears whole or not at all."""
+    parts = _package_parts(services, chunk_size)
+    return tabular.write_records_as_package(parts.pop("records"), path, **parts)
 
 
 # --- The package the download link serves -------------------------------------------------------
@@ -160,8 +175,7 @@ def cached_tabular_package(today=None):
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not path.exists():
-                records = serialise.iter_full_services(exported_services())
-                tabular.write_records_as_package(records, path, details=package_details())
+                save_tabular(path)
                 for old in directory.glob("hsds-*.zip"):
                     if old != path:
                         with contextlib.suppress(FileNotFoundError):

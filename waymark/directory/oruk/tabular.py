@@ -60,6 +60,9 @@ TOP_TABLES = ("service", "organization", "taxonomy", "taxonomy_term", "meta_tabl
 # Objects that any parent may carry, linked by the parent's id and the parent's table name.
 LINK_BY_ANY_PARENT = {"attribute": ("link_id", "link_entity"), "metadata": ("resource_id", "resource_type")}
 ORGANIZATION_ENTITY = "organization"
+# Tables whose rows are shared by many records and never gain a link from a later one (a term's
+# only link is to its taxonomy): written the first time they are met, then skipped.
+VOCABULARY_TABLES = frozenset({"taxonomy", "taxonomy_term"})
 ERROR = "error"
 WARNING = "warning"
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -620,6 +623,8 @@ class _Flattener:
         self.store = store
         self.problems = problems
         self.reported = set()
+        self.vocabulary_seen = set()
+        self.nested_names = {name: {nested.name for nested in table.nested} for name, table in tables().items()}
 
     def add(self, table_name, obj, links=None):
         table = tables()[table_name]
@@ -631,12 +636,18 @@ class _Flattener:
                 (table_name, "id"), None, "id", _("A %(table)s without an id was left out.") % {"table": table_name}
             )
             return None
+        if table_name in VOCABULARY_TABLES:
+            # Thousands of attributes carry the same few terms: write each term once.
+            if object_id in self.vocabulary_seen:
+                return object_id
+            self.vocabulary_seen.add(object_id)
         row = {}
+        nested_names = self.nested_names[table_name]
         for key, value in obj.items():
             if key in table.types:
                 if not isinstance(value, dict | list):
                     row[key] = _cell(value)
-            elif key != "entity" and not any(nested.name == key for nested in table.nested):
+            elif key != "entity" and key not in nested_names:
                 self._once(
                     (table_name, key),
                     object_id,
@@ -670,9 +681,10 @@ class _Flattener:
             self.problems.append(_problem(record, field_name, reason, WARNING))
 
 
-def records_to_package(records, out_file, *, organizations=(), details=None):
-    """Write ``records`` (``/services/{id}``-shaped dicts, any iterable, read once) and
-    ``organizations`` (``/organizations/{id}``-shaped dicts) as an HSDS 3.0 tabular package.
+def records_to_package(records, out_file, *, organizations=(), taxonomies=(), details=None):
+    """Write ``records`` (``/services/{id}``-shaped dicts, any iterable, read once),
+    ``organizations`` (``/organizations/{id}``-shaped dicts) and ``taxonomies`` (the taxonomies
+    the records' terms name by ``taxonomy_id``) as an HSDS 3.0 tabular package.
 
     ``out_file`` is a path or a binary file (it may be unseekable, like a response stream).
     Records marked as organisations (``is_organization_record``) are taken as organisations.
@@ -689,6 +701,8 @@ def records_to_package(records, out_file, *, organizations=(), details=None):
                 flattener.add("organization" if is_organization_record(record) else "service", record)
             for organization in organizations:
                 flattener.add("organization", organization)
+            for taxonomy in taxonomies:
+                flattener.add("taxonomy", taxonomy)
             counts = _write_zip(store, out_file, details)
         finally:
             store.close()

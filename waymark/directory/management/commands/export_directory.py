@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from waymark.directory.oruk import export, tabular
+from waymark.directory.oruk import export
 
 
 class Command(BaseCommand):
@@ -35,11 +35,7 @@ class Command(BaseCommand):
             return
         if output == "-":
             raise CommandError("A tabular package is a zip file: give a file name to write it to, not '-'.")
-        counts, warnings = tabular.write_records_as_package(
-            export.serialise.iter_full_services(export.exported_services()),
-            self._checked_path(output),
-            details=export.package_details(),
-        )
+        counts, warnings = export.save_tabular(self._checked_path(output))
         for warning in warnings:
             self.stderr.write(f"Note: {warning['reason']}")
         self.stderr.write(
