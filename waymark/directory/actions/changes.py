@@ -179,7 +179,12 @@ def do_approve_change(change, *, acting_user, mark_translation_reviewed=False):
         apply_organization_data(organization, change.proposed)
     elif change.target_type == Target.SERVICE:
         if change.kind == Kind.CREATE:
-            service = apply_service_data(Service(organization=organization), change.proposed, organization=organization)
+            service = Service(organization=organization)
+            if change.target_id:
+                # An import names the new listing's id (the feed's own), so that the feed's
+                # next change finds it.
+                service.id = change.target_id
+            service = apply_service_data(service, change.proposed, organization=organization)
             change.target_id = service.id
         else:
             service = _live_target(change)
@@ -286,7 +291,8 @@ def do_withdraw_change(change, *, acting_user):
 
 def _tell_submitter(change, template):
     user = change.submitted_by
-    if not user.email or not user.is_active:
+    # A change an import queued has nobody to tell.
+    if user is None or not user.email or not user.is_active:
         return
     with override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
         path = reverse("directory:own_change_request", kwargs={"change_uuid": change.uuid})

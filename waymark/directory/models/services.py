@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.models import ImmigrationRegulator
-from waymark.directory.models.base import IMMIGRATION_ADVICE_SLUG, HsdsObject
+from waymark.directory.models.base import IMMIGRATION_ADVICE_SLUG, NEED_LINK_TYPE, NEEDS_TAXONOMY_NAME, HsdsObject
 from waymark.directory.models.organizations import Organization, Program
 from waymark.directory.models.taxonomy import TaxonomyTerm
 from waymark.directory.models.translations import Translation
@@ -235,9 +235,13 @@ class Service(HsdsObject):
             )
 
     def needs(self):
-        """The taxonomy terms this service is listed under (its HSDS attributes)."""
+        """The Waymark needs this service is listed under: its HSDS attributes of type "need"
+        (not the terms of outside taxonomies an import brought, nor Waymark's own details)."""
         return TaxonomyTerm.objects.filter(
-            attributes__link_entity=self.hsds_entity, attributes__link_id=self.id
+            attributes__link_entity=self.hsds_entity,
+            attributes__link_id=self.id,
+            attributes__link_type=NEED_LINK_TYPE,
+            taxonomy__name=NEEDS_TAXONOMY_NAME,
         ).distinct()
 
     def offers_immigration_advice(self, terms=None):

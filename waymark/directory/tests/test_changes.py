@@ -1,6 +1,8 @@
 """Change requests: proposed with only what changes, approved onto the live listing (and only
 then), rejected with a reason, withdrawn; the submitter told by e-mail; no illegal moves."""
 
+import uuid
+
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -13,7 +15,15 @@ from waymark.directory.actions.changes import (
     do_withdraw_change,
 )
 from waymark.directory.listing_data import apply_service_data, service_data
-from waymark.directory.models import ChangeRequest, Location, Service, Translation
+from waymark.directory.models import (
+    Attribute,
+    ChangeRequest,
+    ImportRun,
+    Location,
+    Service,
+    TaxonomyTerm,
+    Translation,
+)
 from waymark.directory.tests.builders import make_need, make_organization
 from waymark.testing import BaseTestCase
 
@@ -124,6 +134,33 @@ class ApproveTests(ChangeTestCase):
         service = Service.objects.get(id=change.target_id)
         self.assertEqual((service.name, service.organization), ("Sewing circle", self.organization))
         self.assertTrue(Service.objects.public().filter(id=service.id).exists())
+
+    def test_a_change_an_import_queued_keeps_its_listing_id_and_tells_nobody(self):
+        run = ImportRun.objects.create(source="https://feeds.example/services", source_name="Council map")
+        feed_id = uuid.uuid4()
+        change = ChangeRequest.objects.create(
+            organization=self.organization,
+            target_type=Target.SERVICE,
+            target_id=feed_id,
+            kind=Kind.CREATE,
+            proposed={"name": "Sewing circle", "free": True, "needs": ["food"]},
+            summary="Sewing circle",
+            import_run=run,
+        )
+        mail.outbox.clear()
+
+        self.approve(change)
+
+        self.assertEqual(Service.objects.get(id=feed_id).name, "Sewing circle")
+        self.assertEqual(mail.outbox, [])
+
+    def test_a_services_needs_are_only_waymark_needs(self):
+        outside = TaxonomyTerm.objects.create(name="Food parcels", description="From a council's taxonomy")
+        Attribute.objects.create(
+            taxonomy_term=outside, link_entity="service", link_id=self.service.id, link_type="service_type"
+        )
+
+        self.assertEqual(list(self.service.needs()), [self.food])
 
     def test_it_removes_a_service_from_the_map(self):
         change = self.propose({}, kind=Kind.REMOVE)
