@@ -28,13 +28,25 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from waymark.directory.models import (
+    Accessibility,
+    Address,
     Attribute,
+    Contact,
+    CostOption,
+    Funding,
+    Language,
+    Location,
     Organization,
+    OrganizationIdentifier,
+    Phone,
+    RequiredDocument,
+    Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     ServiceCapacity,
     Taxonomy,
@@ -133,12 +145,27 @@ ORGANIZATION_FIELDS = (
     "uri",
     "parent_organization_id",
 )
-ORGANIZATION_PREFETCH = ("organization_identifiers", "funding", "phones", "phones__languages")
+
+
+def as_list(path, queryset=None):
+    """Prefetch the relation at the end of ``path`` into a plain list named ``<relation>_list``
+    (``service.phones_list``). The serialiser reads these lists: going through Django's related
+    manager (``service.phones.all()``) makes a new QuerySet per object and relation, which was
+    most of the time it took to build a full service."""
+    return Prefetch(path, queryset=queryset, to_attr=f"{path.rsplit('__', 1)[-1]}_list")
+
+
+ORGANIZATION_PREFETCH = (
+    as_list("organization_identifiers"),
+    as_list("funding"),
+    as_list("phones"),
+    as_list("phones_list__languages"),
+)
 
 
 def _phone_dict(phone):
     record = _fields(phone, ("id", "number", "extension", "type", "description"), required=("number",))
-    return _put(record, "languages", [_language_dict(language) for language in phone.languages.all()])
+    return _put(record, "languages", [_language_dict(language) for language in phone.languages_list])
 
 
 def _language_dict(language):
@@ -157,15 +184,15 @@ def organization_dict(organization, *, full=False, services=None):
         "organization_identifiers",
         [
             _fields(item, ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier"))
-            for item in organization.organization_identifiers.all()
+            for item in organization.organization_identifiers_list
         ],
     )
     _put(
         record,
         "funding",
-        [_fields(item, ("id", "organization_id", "service_id", "source")) for item in organization.funding.all()],
+        [_fields(item, ("id", "organization_id", "service_id", "source")) for item in organization.funding_list],
     )
-    _put(record, "phones", [_phone_dict(phone) for phone in organization.phones.all()])
+    _put(record, "phones", [_phone_dict(phone) for phone in organization.phones_list])
     _put(record, "attributes", extensions.attributes_for_organization(organization))
     if services is not None:
         _put(record, "services", services)
@@ -247,16 +274,16 @@ def location_dict(location, *, full=False):
         _put(
             record,
             "addresses",
-            [_fields(a, ADDRESS_FIELDS, required=ADDRESS_REQUIRED) for a in location.addresses.all()],
+            [_fields(a, ADDRESS_FIELDS, required=ADDRESS_REQUIRED) for a in location.addresses_list],
         )
         _put(
             record,
             "accessibility",
-            [_fields(a, ("id", "location_id", "description", "details", "url")) for a in location.accessibility.all()],
+            [_fields(a, ("id", "location_id", "description", "details", "url")) for a in location.accessibility_list],
         )
-    _put(record, "phones", [_phone_dict(phone) for phone in location.phones.all()])
-    _put(record, "schedules", [_schedule_dict(schedule) for schedule in location.schedules.all()])
-    _put(record, "languages", [_language_dict(language) for language in location.languages.all()])
+    _put(record, "phones", [_phone_dict(phone) for phone in location.phones_list])
+    _put(record, "schedules", [_schedule_dict(schedule) for schedule in location.schedules_list])
+    _put(record, "languages", [_language_dict(language) for language in location.languages_list])
     _put(record, "attributes", extensions.attributes_for_location(location))
     return record
 
@@ -286,37 +313,64 @@ SERVICE_FIELDS = (
     "last_modified",
 )
 
-# What a full service reads, fetched for a whole page or chunk at once: each lookup is one
-# query whatever the number of services.
-SERVICE_PREFETCH = (
-    "phones",
-    "phones__languages",
-    "schedules",
-    "service_areas",
-    "languages",
-    "funding",
-    "cost_options",
-    "required_documents",
-    "contacts",
-    "contacts__phones",
-    "contacts__phones__languages",
-    Prefetch("capacities", queryset=ServiceCapacity.objects.select_related("unit")),
-    "restricted_to_areas",
-    Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__area")),
-    "service_at_locations__schedules",
-    "service_at_locations__phones",
-    "service_at_locations__phones__languages",
-    "service_at_locations__location__addresses",
-    "service_at_locations__location__accessibility",
-    "service_at_locations__location__phones",
-    "service_at_locations__location__phones__languages",
-    "service_at_locations__location__schedules",
-    "service_at_locations__location__languages",
-    "organization__organization_identifiers",
-    "organization__funding",
-    "organization__phones",
-    "organization__phones__languages",
+# What ``hydrate_services`` reads of each nested object, as plain rows (``.values_list``):
+# the columns the dict functions above and below read, and the keys of the objects they belong to.
+PHONE_READ = (
+    "id",
+    "number",
+    "extension",
+    "type",
+    "description",
+    "service_id",
+    "location_id",
+    "organization_id",
+    "contact_id",
+    "service_at_location_id",
 )
+LANGUAGE_READ = ("id", "service_id", "location_id", "phone_id", "name", "code", "note")
+SERVICE_AREA_READ = ("id", "service_id", "name", "description", "extent", "extent_type", "uri")
+FUNDING_READ = ("id", "organization_id", "service_id", "source")
+COST_OPTION_READ = ("id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description")
+REQUIRED_DOCUMENT_READ = ("id", "service_id", "document", "uri")
+CONTACT_READ = ("id", "organization_id", "service_id", "service_at_location_id", "name", "title", "department", "email")
+CAPACITY_READ = ("id", "service_id", "available", "maximum", "description", "updated")
+UNIT_READ = ("id", "name", "scheme", "identifier", "uri")
+LINK_READ = ("id", "service_id", "location_id", "description")
+LOCATION_READ = (*LOCATION_FIELDS, "address_hidden", "area_id", "area__gss_code", "area__slug")
+ACCESSIBILITY_READ = ("id", "location_id", "description", "details", "url")
+IDENTIFIER_READ = ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier")
+
+
+class Row(dict):
+    """One object read with ``.values_list``, whose columns read as attributes (``row.number``)
+    as a model instance's do, so the dict functions take either. Its nested lists are set the
+    same way (``row.languages_list``). Building these instead of model instances, and grouping
+    them in plain dicts instead of Django's prefetching, is what makes a full service cheap."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    __setattr__ = dict.__setitem__
+
+
+def _rows(model, names, condition):
+    """The ``model`` objects matching ``condition`` (a Q), as Rows of ``names``, in the model's
+    own order (``Meta.ordering``, as its related managers give them)."""
+    return [Row(zip(names, values, strict=True)) for values in model.objects.filter(condition).values_list(*names)]
+
+
+def _grouped(rows, key):
+    """``{value of key: [rows with it]}``, keeping the rows' order; rows with no value are left out."""
+    groups = {}
+    for row in rows:
+        if row[key] is not None:
+            groups.setdefault(row[key], []).append(row)
+    return groups
 
 
 def _single_service_fields(service, today):
@@ -348,13 +402,13 @@ def _contact_dict(contact):
         contact,
         ("id", "organization_id", "service_id", "service_at_location_id", "name", "title", "department", "email"),
     )
-    return _put(record, "phones", [_phone_dict(phone) for phone in contact.phones.all()])
+    return _put(record, "phones", [_phone_dict(phone) for phone in contact.phones_list])
 
 
 def _service_at_location_dict(link, *, full_location=True):
     record = _fields(link, ("id", "service_id", "location_id", "description"))
-    _put(record, "schedules", [_schedule_dict(schedule) for schedule in link.schedules.all()])
-    _put(record, "phones", [_phone_dict(phone) for phone in link.phones.all()])
+    _put(record, "schedules", [_schedule_dict(schedule) for schedule in link.schedules_list])
+    _put(record, "phones", [_phone_dict(phone) for phone in link.phones_list])
     record["location"] = location_dict(link.location, full=full_location)
     return record
 
@@ -365,23 +419,23 @@ def full_service_dict(service, *, today=None, with_locations=True):
     record nests its service without them)."""
     today = today or timezone.localdate()
     record = _single_service_fields(service, today)
-    _put(record, "phones", [_phone_dict(phone) for phone in service.phones.all()])
-    _put(record, "schedules", [_schedule_dict(schedule) for schedule in service.schedules.all()])
+    _put(record, "phones", [_phone_dict(phone) for phone in service.phones_list])
+    _put(record, "schedules", [_schedule_dict(schedule) for schedule in service.schedules_list])
     _put(
         record,
         "service_areas",
         [
             _fields(area, ("id", "service_id", "name", "description", "extent", "extent_type", "uri"))
-            for area in service.service_areas.all()
+            for area in service.service_areas_list
         ],
     )
     if with_locations:
         _put(
             record,
             "service_at_locations",
-            [_service_at_location_dict(link) for link in service.service_at_locations.all()],
+            [_service_at_location_dict(link) for link in service.service_at_locations_list],
         )
-    _put(record, "languages", [_language_dict(language) for language in service.languages.all()])
+    _put(record, "languages", [_language_dict(language) for language in service.languages_list])
     record["organization"] = organization_dict(service.organization, full=True)
     if service.program_id:
         record["program"] = _fields(
@@ -389,7 +443,7 @@ def full_service_dict(service, *, today=None, with_locations=True):
             ("id", "organization_id", "name", "alternate_name", "description"),
             required=("name", "description"),
         )
-    _put(record, "funding", [_fields(item, ("id", "service_id", "source")) for item in service.funding.all()])
+    _put(record, "funding", [_fields(item, ("id", "service_id", "source")) for item in service.funding_list])
     _put(
         record,
         "cost_options",
@@ -398,16 +452,16 @@ def full_service_dict(service, *, today=None, with_locations=True):
                 item,
                 ("id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description"),
             )
-            for item in service.cost_options.all()
+            for item in service.cost_options_list
         ],
     )
     _put(
         record,
         "required_documents",
-        [_fields(item, ("id", "service_id", "document", "uri")) for item in service.required_documents.all()],
+        [_fields(item, ("id", "service_id", "document", "uri")) for item in service.required_documents_list],
     )
-    _put(record, "contacts", [_contact_dict(contact) for contact in service.contacts.all()])
-    _put(record, "capacities", [_capacity_dict(capacity) for capacity in service.capacities.all()])
+    _put(record, "contacts", [_contact_dict(contact) for contact in service.contacts_list])
+    _put(record, "capacities", [_capacity_dict(capacity) for capacity in service.capacities_list])
     attributes = extensions.need_attributes(service.oruk_attributes, service.oruk_terms)
     attributes += extensions.attributes_for_service(service)
     _put(record, "attributes", attributes)
@@ -417,19 +471,92 @@ def full_service_dict(service, *, today=None, with_locations=True):
 def hydrate_services(ids):
     """The services with these ids, in this order, with everything a full record reads.
 
-    A fixed number of queries however many ids (keep them under a few thousand per call:
-    SQLite limits the parameters of one query). Each service gets ``oruk_attributes`` (its
-    HSDS ``Attribute`` rows) and ``oruk_terms`` (``{term id: taxonomy_term dict}``)."""
+    A fixed number of queries (twelve) however many ids: keep them to a few hundred per call
+    (SQLite limits the parameters of one query). The services, their organisations and
+    programmes are model instances; everything nested is Rows, set on them as
+    ``<relation>_list`` (``service.phones_list``, ``link.location.addresses_list``). Each
+    service also gets ``oruk_attributes`` (its HSDS ``Attribute`` rows) and ``oruk_terms``
+    (``{term id: taxonomy_term dict}``)."""
     ids = list(ids)
     if not ids:
         return []
-    services = (
+    services = list(
         Service.objects.filter(id__in=ids)
         .defer("search_text", "search_facets")
         .select_related("organization", "program")
-        .prefetch_related(*SERVICE_PREFETCH)
+        .prefetch_related("restricted_to_areas")
     )
-    by_id = {service.id: service for service in services}
+    service_ids = [service.id for service in services]
+    organization_ids = {service.organization_id for service in services}
+    links = _rows(ServiceAtLocation, LINK_READ, Q(service_id__in=service_ids))
+    link_ids = [link.id for link in links]
+    locations = {row.id: row for row in _rows(Location, LOCATION_READ, Q(id__in={link.location_id for link in links}))}
+    location_ids = list(locations)
+    contacts = _rows(Contact, CONTACT_READ, Q(service_id__in=service_ids))
+    # Each kind of object is read once for every parent it can hang from.
+    phones = _rows(
+        Phone,
+        PHONE_READ,
+        Q(service_id__in=service_ids)
+        | Q(location_id__in=location_ids)
+        | Q(organization_id__in=organization_ids)
+        | Q(contact_id__in=[contact.id for contact in contacts])
+        | Q(service_at_location_id__in=link_ids),
+    )
+    languages = _rows(
+        Language,
+        LANGUAGE_READ,
+        Q(service_id__in=service_ids)
+        | Q(location_id__in=location_ids)
+        | Q(phone_id__in=[phone.id for phone in phones]),
+    )
+    schedules = _rows(
+        Schedule,
+        SCHEDULE_FIELDS,
+        Q(service_id__in=service_ids) | Q(location_id__in=location_ids) | Q(service_at_location_id__in=link_ids),
+    )
+    funding = _rows(Funding, FUNDING_READ, Q(service_id__in=service_ids) | Q(organization_id__in=organization_ids))
+    capacities = []
+    for row in ServiceCapacity.objects.filter(service_id__in=service_ids).values_list(
+        *CAPACITY_READ, *(f"unit__{name}" for name in UNIT_READ)
+    ):
+        capacity = Row(zip(CAPACITY_READ, row, strict=False))
+        capacity.unit = Row(zip(UNIT_READ, row[len(CAPACITY_READ) :], strict=True))
+        capacities.append(capacity)
+
+    languages_of = {key: _grouped(languages, key) for key in ("service_id", "location_id", "phone_id")}
+    for phone in phones:
+        phone.languages_list = languages_of["phone_id"].get(phone.id, [])
+    phones_of = {key: _grouped(phones, key) for key in PHONE_READ[5:]}
+    schedules_of = {key: _grouped(schedules, key) for key in ("service_id", "location_id", "service_at_location_id")}
+    funding_of = {key: _grouped(funding, key) for key in ("service_id", "organization_id")}
+    for contact in contacts:
+        contact.phones_list = phones_of["contact_id"].get(contact.id, [])
+    addresses = _grouped(_rows(Address, ADDRESS_FIELDS, Q(location_id__in=location_ids)), "location_id")
+    accessibility = _grouped(_rows(Accessibility, ACCESSIBILITY_READ, Q(location_id__in=location_ids)), "location_id")
+    for location in locations.values():
+        location.area = (
+            Row(gss_code=location.area__gss_code, slug=location.area__slug) if location.area_id is not None else None
+        )
+        location.addresses_list = addresses.get(location.id, [])
+        location.accessibility_list = accessibility.get(location.id, [])
+        location.phones_list = phones_of["location_id"].get(location.id, [])
+        location.schedules_list = schedules_of["location_id"].get(location.id, [])
+        location.languages_list = languages_of["location_id"].get(location.id, [])
+    for link in links:
+        link.location = locations[link.location_id]
+        link.schedules_list = schedules_of["service_at_location_id"].get(link.id, [])
+        link.phones_list = phones_of["service_at_location_id"].get(link.id, [])
+    identifiers = _grouped(
+        _rows(OrganizationIdentifier, IDENTIFIER_READ, Q(organization_id__in=organization_ids)), "organization_id"
+    )
+    areas = _grouped(_rows(ServiceArea, SERVICE_AREA_READ, Q(service_id__in=service_ids)), "service_id")
+    costs = _grouped(_rows(CostOption, COST_OPTION_READ, Q(service_id__in=service_ids)), "service_id")
+    documents = _grouped(_rows(RequiredDocument, REQUIRED_DOCUMENT_READ, Q(service_id__in=service_ids)), "service_id")
+    links_of = _grouped(links, "service_id")
+    contacts_of = _grouped(contacts, "service_id")
+    capacities_of = _grouped(capacities, "service_id")
+
     attributes = {}
     terms = {}
     rows = Attribute.objects.filter(link_entity=Service.hsds_entity, link_id__in=ids).select_related(
@@ -439,15 +566,27 @@ def hydrate_services(ids):
         attributes.setdefault(attribute.link_id, []).append(attribute)
         if attribute.taxonomy_term_id not in terms:
             terms[attribute.taxonomy_term_id] = taxonomy_term_dict(attribute.taxonomy_term)
-    ordered = []
-    for service_id in ids:
-        service = by_id.get(service_id)
-        if service is None:
-            continue
-        service.oruk_attributes = attributes.get(service_id, [])
+
+    by_id = {}
+    for service in services:
+        service.phones_list = phones_of["service_id"].get(service.id, [])
+        service.schedules_list = schedules_of["service_id"].get(service.id, [])
+        service.service_areas_list = areas.get(service.id, [])
+        service.service_at_locations_list = links_of.get(service.id, [])
+        service.languages_list = languages_of["service_id"].get(service.id, [])
+        service.funding_list = funding_of["service_id"].get(service.id, [])
+        service.cost_options_list = costs.get(service.id, [])
+        service.required_documents_list = documents.get(service.id, [])
+        service.contacts_list = contacts_of.get(service.id, [])
+        service.capacities_list = capacities_of.get(service.id, [])
+        organization = service.organization
+        organization.organization_identifiers_list = identifiers.get(organization.id, [])
+        organization.funding_list = funding_of["organization_id"].get(organization.id, [])
+        organization.phones_list = phones_of["organization_id"].get(organization.id, [])
+        service.oruk_attributes = attributes.get(service.id, [])
         service.oruk_terms = terms
-        ordered.append(service)
-    return ordered
+        by_id[service.id] = service
+    return [by_id[service_id] for service_id in ids if service_id in by_id]
 
 
 def full_service(service, *, today=None):
@@ -502,7 +641,7 @@ def full_service_at_location(link_id, *, today=None, services=None):
     if not hydrated:
         return None
     service = hydrated[0]
-    found = next(item for item in service.service_at_locations.all() if item.id == link.id)
+    found = next(item for item in service.service_at_locations_list if item.id == link.id)
     record = _service_at_location_dict(found)
     record["service"] = full_service_dict(service, today=today, with_locations=False)
     return record
@@ -522,7 +661,7 @@ def hydrate_service_at_locations(ids):
         if link is None or link.service_id not in services:
             continue
         service = services[link.service_id]
-        found = next(item for item in service.service_at_locations.all() if item.id == link_id)
+        found = next(item for item in service.service_at_locations_list if item.id == link_id)
         found.full_service = service
         ordered.append(found)
     return ordered
