@@ -9,15 +9,15 @@ addresses kept hidden), read a chunk at a time, so memory stays flat however big
 - ``write_tabular(out, services=None)``: the HSDS tabular package into a path or binary
   file; returns ``(row counts by table, warnings)``.
 - ``cached_tabular_package()``: the path of a package built for the map as it is now, built
-  only when the map has changed since the last one (building 20,000 services takes seconds,
-  too long to repeat for every download).
+  only when the map has changed since the last one; ``latest_tabular_package()``, for the
+  download link, serves the previous package while a background task builds the new one
+  (building 20,000 services takes most of a minute, too long for a request).
 
 Waymark's data is published under Creative Commons Attribution 4.0 (``LICENCE``), the format
 is Open Referral's (HSDS 3.0 / ORUK 3.0, CC BY-SA 4.0), and the package says both.
 """
 
 import contextlib
-import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -25,7 +25,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max
+from django.tasks import task
 from django.utils import timezone
 
 from waymark.directory import models
@@ -42,7 +44,8 @@ LICENCE = {
 }
 PACKAGE_NAME = "waymark-directory"
 TABULAR_FILE_NAME = "waymark-directory-hsds.zip"
-NDJSON_FILE_NAME = "waymark-directory-services.ndjson"
+# How long one download's request for a rebuild stops others asking for the same version.
+BUILD_TASK_GUARD_SECONDS = 15 * 60
 # Every table the export reads: a change to any of them (or a row removed) makes a new package.
 EXPORTED_MODELS = (
     models.Organization,
@@ -167,24 +170,48 @@ def cached_tabular_package(today=None):
     the package ready. Packages of earlier versions are deleted once the new one is in place.
     """
     directory = export_directory()
-    version = map_version(today)
-    path = directory / f"hsds-{version}.zip"
+    path = directory / f"hsds-{map_version(today)}.zip"
+    if not path.exists():
+        _build(path)
+    return path
+
+
+def latest_tabular_package():
+    """The newest package to download now, without making the visitor wait for a rebuild.
+
+    When the map has changed since the last package, a background task builds the new one
+    (20,000 services take most of a minute, longer than a request should) and the previous
+    package is served meanwhile; only the very first package is built during the request."""
+    directory = export_directory()
+    path = directory / f"hsds-{map_version()}.zip"
     if path.exists():
         return path
-    with open(directory / "build.lock", "w") as lock:
+    built = sorted(directory.glob("hsds-*.zip"), key=lambda item: item.stat().st_mtime)
+    if not built:
+        _build(path)
+        return path
+    # One task per new version, however many downloads ask meanwhile.
+    if cache.add(f"open-data-build:{path.name}", True, timeout=BUILD_TASK_GUARD_SECONDS):
+        build_tabular_package.enqueue()
+    # An immediate task backend (tests, development) has built it already.
+    return path if path.exists() else built[-1]
+
+
+@task
+def build_tabular_package() -> str:
+    """Build the package of the map as it is now, unless it exists; returns its file name."""
+    return cached_tabular_package().name
+
+
+def _build(path):
+    with open(path.parent / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not path.exists():
                 save_tabular(path)
-                for old in directory.glob("hsds-*.zip"):
+                for old in path.parent.glob("hsds-*.zip"):
                     if old != path:
                         with contextlib.suppress(FileNotFoundError):
                             old.unlink()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return path
-
-
-def package_built_at(path):
-    """When the package at ``path`` was built (its file's time), as an aware datetime."""
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)

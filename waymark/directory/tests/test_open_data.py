@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.core.cache import cache
 from django.test import override_settings
 
 from waymark.directory.oruk import export, tabular
@@ -133,3 +134,27 @@ class TabularDownloadTests(OpenDataTestCase):
         self.assertNotEqual([path.name for path in folder.glob("hsds-*.zip")], built)
         with zipfile.ZipFile(body) as archive:
             self.assertIn(b"Food parcels on Wednesdays.", archive.read("services.csv"))
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}})
+class RebuildInTheBackgroundTests(OpenDataTestCase):
+    def test_after_a_change_it_serves_the_previous_package_while_one_task_builds_the_new_one(self):
+        from django.tasks import default_task_backend
+
+        default_task_backend.clear()
+        self.addCleanup(cache.clear)
+        self.client.get("/open-data/waymark-directory-hsds.zip")  # the first package: built at once
+        self.assertEqual(default_task_backend.results, [])
+        self.food_bank.name = "Community food bank"
+        self.food_bank.save()
+
+        for _download in range(2):
+            response = self.client.get("/open-data/waymark-directory-hsds.zip")
+            with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+                self.assertNotIn(b"Community food bank", archive.read("services.csv"))
+        self.assertEqual(len(default_task_backend.results), 1)
+
+        export.build_tabular_package.call()
+        response = self.client.get("/open-data/waymark-directory-hsds.zip")
+        with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+            self.assertIn(b"Community food bank", archive.read("services.csv"))

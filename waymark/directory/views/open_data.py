@@ -2,7 +2,8 @@
 
 Anyone may read and download these without an account; signed-in members get the same. The
 package is built from the public map only (``oruk/export.py``) and kept until the map changes,
-so a download costs a file read, not a rebuild. The ndjson and the API are H1's
+so a download costs a file read, not a rebuild: after a change, the previous package is served
+while a background task builds the new one. The ndjson and the API are H1's
 ``/api/oruk/`` endpoints; this page links to them.
 """
 
@@ -38,8 +39,8 @@ def open_data(request):
 
 @require_safe
 def tabular_package(request):
-    """The whole public map as an HSDS 3.0 tabular package (zip), built when the map changed."""
-    path = export.cached_tabular_package()
+    """The whole public map as an HSDS 3.0 tabular package (zip), the newest one built."""
+    path = export.latest_tabular_package()
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it once sent
         as_attachment=True,
