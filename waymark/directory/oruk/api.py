@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from waymark.directory.models import Attribute, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from waymark.directory.oruk import extensions, serialise
+from waymark.directory.oruk import extensions, published, serialise
 from waymark.directory.oruk.schemas import ORUK_DIR, ORUK_SCHEMA_BASE, ORUK_SCHEMA_DIR
 from waymark.directory.search import NEAR_RADIUS_M, _text
 from waymark.directory.search_needs import needs_index
@@ -230,38 +230,69 @@ def _json(data, *, max_age=LIST_MAX_AGE):
     return response
 
 
-def _paginated(queryset, page, per_page, serialise_page):
-    """An ORUK page of ``queryset`` (ordered), its ids turned into dicts by ``serialise_page``.
+def _json_text(text, *, max_age=LIST_MAX_AGE):
+    """A JSON answer whose body is JSON text already (stored published records)."""
+    response = HttpResponse(text.encode(), content_type="application/json")
+    patch_cache_control(response, public=True, max_age=max_age)
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
-    Two queries (the count, the page's ids) plus what ``serialise_page`` needs, whichever page."""
-    total = queryset.count()
-    total_pages = math.ceil(total / per_page)
-    if page > max(total_pages, 1):
+
+def _check_page(total, page, per_page):
+    """Refuse a page past the end (page 1 of an empty list is an ordinary empty page)."""
+    last = max(math.ceil(total / per_page), 1)
+    if page > last:
         raise Problem(
             404,
             "page_out_of_range",
-            _("There is no page %(page)d: the last page is %(last)d.") % {"page": page, "last": max(total_pages, 1)},
+            _("There is no page %(page)d: the last page is %(last)d.") % {"page": page, "last": last},
         )
+
+
+def _page_fields(total, page, per_page, size):
+    total_pages = math.ceil(total / per_page)
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": size,
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": not size,
+    }
+
+
+def _page_of_texts(total, page, per_page, texts):
+    """An ORUK page whose items are JSON texts (stored records), written without parsing them."""
+    head = json.dumps(_page_fields(total, page, per_page, len(texts)), ensure_ascii=False)
+    return _json_text(f'{head[:-1]}, "contents": [{", ".join(texts)}]}}')
+
+
+def _paginated(queryset, page, per_page, serialise_page, *, texts=False):
+    """An ORUK page of ``queryset`` (ordered), its ids turned into dicts (or, with ``texts``,
+    JSON texts) by ``serialise_page``.
+
+    Two queries (the count, the page's ids) plus what ``serialise_page`` needs, whichever page."""
+    total = queryset.count()
+    _check_page(total, page, per_page)
     offset = (page - 1) * per_page
     ids = list(queryset.values_list("id", flat=True)[offset : offset + per_page]) if total else []
     contents = serialise_page(ids)
-    return _json(
-        {
-            "total_items": total,
-            "total_pages": total_pages,
-            "page_number": page,
-            "size": len(contents),
-            "first_page": page == 1,
-            "last_page": page >= total_pages,
-            "empty": not contents,
-            "contents": contents,
-        }
-    )
+    if texts:
+        return _page_of_texts(total, page, per_page, contents)
+    return _json({**_page_fields(total, page, per_page, len(contents)), "contents": contents})
 
 
 def _ndjson(records, filename):
     """Stream ``records`` (an iterator of dicts) as newline-delimited JSON."""
-    lines = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n" for record in records)
+    return _ndjson_texts(
+        (json.dumps(record, ensure_ascii=False, separators=(",", ":")) for record in records), filename
+    )
+
+
+def _ndjson_texts(texts, filename):
+    """Stream ``texts`` (an iterator of one-line JSON texts) as newline-delimited JSON."""
+    lines = (text + "\n" for text in texts)
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ndjson"'
     patch_cache_control(response, public=True, max_age=LIST_MAX_AGE)
@@ -464,9 +495,9 @@ def not_found(request, rest=""):
 # --- Views: services -------------------------------------------------------------------------
 
 
-def _service_list_items(ids, today):
-    services = Service.objects.defer("search_text", "search_facets").select_related("organization")
-    return [serialise.service_list_item(service, today=today) for service in _in_order(services, ids)]
+# The parameters that narrow /services beside ``search``: without any of them a page is read
+# from the public map's order kept in memory (``published.public_page``), with no count.
+SERVICE_FILTERS = ("taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after")
 
 
 def _minimal_items(ids):
@@ -493,29 +524,30 @@ def services(request):
     today = timezone.localdate()
     found, searched = filter_services(serialise.public_services(), request)
     if output == "ndjson":
-        return _ndjson(serialise.iter_full_services(found, NDJSON_CHUNK_SIZE, today=today), "services")
+        return _ndjson_texts(published.iter_records(found, published.FULL, NDJSON_CHUNK_SIZE, today=today), "services")
     if minimal:
-        serialise_page = _minimal_items
-    elif full:
+        return _paginated(_services_in_order(found, searched), page, per_page, _minimal_items)
+    # Full records or list items, as stored (see published.py), built again only when the map
+    # has changed since.
+    kind = published.FULL if full else published.LIST_ITEM
+    if not searched and not any(_parameter(request, name) for name in SERVICE_FILTERS):
+        total, texts = published.public_page(kind, page, per_page, today=today)
+        _check_page(total, page, per_page)
+        return _page_of_texts(total, page, per_page, texts)
 
-        def serialise_page(ids):
-            return [serialise.full_service_dict(service, today=today) for service in serialise.hydrate_services(ids)]
+    def serialise_page(ids):
+        return published.records_for(ids, kind, today)
 
-    else:
-
-        def serialise_page(ids):
-            return _service_list_items(ids, today)
-
-    return _paginated(_services_in_order(found, searched), page, per_page, serialise_page)
+    return _paginated(_services_in_order(found, searched), page, per_page, serialise_page, texts=True)
 
 
 @open_endpoint
 def service(request, service_id):
     """``GET /services/{id}``: the fully nested service, if it is on the public map."""
-    service_id = _path_id(service_id)
-    if not serialise.public_services().filter(id=service_id).exists():
+    text = published.public_record(_path_id(service_id), published.FULL)
+    if text is None:
         raise Problem(404, "not_found", _("No service on the public map has this id."))
-    return _json(serialise.full_service(service_id))
+    return _json_text(text)
 
 
 # --- Views: services at locations ------------------------------------------------------------
