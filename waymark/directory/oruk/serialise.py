@@ -25,6 +25,7 @@ The functions other parts of Waymark reuse: ``public_services``, ``public_organi
 """
 
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 
@@ -599,22 +600,16 @@ def full_service(service, *, today=None):
 def iter_full_services(queryset, chunk_size=DEFAULT_CHUNK_SIZE, *, today=None):
     """Yield the fully nested ORUK ``service`` dict of every service in ``queryset``, by id.
 
-    Read ``chunk_size`` services at a time (their ids by keyset, then ``hydrate_services``):
-    the same number of queries for every chunk and memory for one chunk only, however many
-    services there are. Safe to stream from a response."""
-    today = today or timezone.localdate()
-    ordered = queryset.order_by("id")
-    last_id = None
-    while True:
-        chunk = ordered if last_id is None else ordered.filter(id__gt=last_id)
-        ids = list(chunk.values_list("id", flat=True)[:chunk_size])
-        if not ids:
-            return
-        for service in hydrate_services(ids):
-            yield full_service_dict(service, today=today)
-        if len(ids) < chunk_size:
-            return
-        last_id = ids[-1]
+    The records are the stored ones (``published.iter_records``): ``chunk_size`` services at a
+    time, one query for a chunk whose records are current and a fixed number more for a chunk
+    with some to build again, memory for one chunk only, however many services there are.
+    Safe to stream from a response. Whoever writes the records out as JSON again can take the
+    text as it is from ``published.iter_records``."""
+    # published.py builds its records with this module's functions.
+    from waymark.directory.oruk import published
+
+    for text in published.iter_records(queryset, published.FULL, chunk_size, today=today):
+        yield json.loads(text)
 
 
 # --- Services at locations -------------------------------------------------------------------
