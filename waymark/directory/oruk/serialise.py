@@ -339,6 +339,7 @@ UNIT_READ = ("id", "name", "scheme", "identifier", "uri")
 LINK_READ = ("id", "service_id", "location_id", "description")
 LOCATION_READ = (*LOCATION_FIELDS, "address_hidden", "area_id", "area__gss_code", "area__slug")
 ACCESSIBILITY_READ = ("id", "location_id", "description", "details", "url")
+ATTRIBUTE_READ = ("id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value")
 IDENTIFIER_READ = ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier")
 
 
@@ -558,15 +559,19 @@ def hydrate_services(ids):
     contacts_of = _grouped(contacts, "service_id")
     capacities_of = _grouped(capacities, "service_id")
 
-    attributes = {}
-    terms = {}
-    rows = Attribute.objects.filter(link_entity=Service.hsds_entity, link_id__in=ids).select_related(
-        "taxonomy_term__taxonomy"
+    # The services' attributes as rows, and each of their (few) terms once.
+    attribute_rows = Attribute.objects.filter(link_entity=Service.hsds_entity, link_id__in=service_ids).order_by(
+        "link_id", "taxonomy_term__position", "taxonomy_term__name", "id"
     )
-    for attribute in rows.order_by("link_id", "taxonomy_term__position", "taxonomy_term__name", "id"):
-        attributes.setdefault(attribute.link_id, []).append(attribute)
-        if attribute.taxonomy_term_id not in terms:
-            terms[attribute.taxonomy_term_id] = taxonomy_term_dict(attribute.taxonomy_term)
+    attributes = _grouped(
+        [Row(zip(ATTRIBUTE_READ, values, strict=True)) for values in attribute_rows.values_list(*ATTRIBUTE_READ)],
+        "link_id",
+    )
+    term_ids = {attribute.taxonomy_term_id for rows in attributes.values() for attribute in rows}
+    terms = {
+        term.id: taxonomy_term_dict(term)
+        for term in TaxonomyTerm.objects.filter(id__in=term_ids).select_related("taxonomy")
+    }
 
     by_id = {}
     for service in services:
