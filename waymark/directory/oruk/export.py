@@ -20,7 +20,6 @@ is Open Referral's (HSDS 3.0 / ORUK 3.0, CC BY-SA 4.0), and the package says bot
 import contextlib
 import fcntl
 import hashlib
-import json
 import tempfile
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from waymark.directory import models
-from waymark.directory.oruk import serialise, tabular
+from waymark.directory.oruk import published, serialise, tabular
 
 # CC BY 4.0 rather than the Open Government Licence: Waymark is not a public body, CC BY 4.0
 # is the licence open-data tools and directories everywhere recognise, it covers database
@@ -84,8 +83,9 @@ def exported_services(now=None):
 def iter_ndjson(services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
     """Yield each public service's full ORUK record as one line of UTF-8 JSON."""
     services = exported_services() if services is None else services
-    for record in serialise.iter_full_services(services, chunk_size=chunk_size):
-        yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    # The stored record texts are compact JSON already (one line each): no need to parse them.
+    for text in published.iter_records(services, published.FULL, chunk_size=chunk_size):
+        yield text.encode() + b"\n"
 
 
 def write_ndjson(out, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
