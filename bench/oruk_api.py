@@ -11,8 +11,9 @@ What it prints, against the issue's targets (reported, never enforced):
    JSON, nothing nested): target ≥ 0.6× that view's requests per second. A middle page and
    the last page are timed too (the cost must not grow with the page number).
 2. The ndjson export (``iter_full_services`` over the public map, as the export command and
-   ``?format=ndjson`` stream it) at a quarter, a half and all of the services: seconds and
-   peak traced memory (target: 20,000 in ≤ 10 s, memory flat as N grows).
+   ``?format=ndjson`` stream it) at a quarter, a half and all of the services: seconds, cold
+   (just after a change, every stored record rebuilt) and warm, and peak traced memory
+   (target: 20,000 in ≤ 10 s, memory flat as N grows).
 3. Importing ``--import-services`` services (default 10,000) from an ORUK JSON file made from
    the exported map with every id changed, so each record is new: seconds (target ≤ 60 s).
    A second import of the same file (everything unchanged) is timed too.
@@ -95,21 +96,43 @@ def ndjson_export(total):
     from waymark.directory.oruk.serialise import public_services
 
     print("\n  ndjson export (iter_full_services over the public map, written to a temporary file)")
-    print("  services   seconds   peak MB   target")
+    print("  cold: the first export after a change to the map (every stored record rebuilt);")
+    print("  warm: the next one (the stored records served as they are)")
+    print("  services   cold s   warm s   peak MB (cold)   target")
     for size in sorted({max(1, total // 4), max(1, total // 2), total}):
-        ids = public_services().order_by("id").values_list("id", flat=True)[:size]
-        queryset = public_services().filter(id__in=list(ids))
+        # The first ``size`` services by id, chosen by a bound (a list of ids in every chunk's
+        # query would cost more than the export itself).
+        last_id = public_services().order_by("id").values_list("id", flat=True)[size - 1]
+        queryset = public_services().filter(id__lte=last_id)
+
         # Timed without tracing (tracemalloc slows Python down), then traced for the peak.
+        _touch_map(last_id)
         started = time.perf_counter()
         _write_ndjson(queryset)
-        seconds = time.perf_counter() - started
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        _write_ndjson(queryset)
+        warm = time.perf_counter() - started
+        _touch_map(last_id)
         tracemalloc.start()
         _write_ndjson(queryset)
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-        target = f"≤ {NDJSON_SECONDS_TARGET} s at {SERVICES}" if size == total else ""
-        result = ("met" if seconds <= NDJSON_SECONDS_TARGET else "missed") if size >= SERVICES else ""
-        print(f"  {size:8d}  {seconds:8.1f}  {peak:8.1f}   {target} {result}")
+        target, result = "", ""
+        if size >= SERVICES:
+            target = f"≤ {NDJSON_SECONDS_TARGET} s"
+            result = "met" if cold <= NDJSON_SECONDS_TARGET else "missed (cold)"
+        print(f"  {size:8d}  {cold:7.1f}  {warm:7.1f}  {peak:15.1f}   {target} {result}")
+
+
+def _touch_map(service_id):
+    """A write that changes nothing, which still makes every stored record out of date (see
+    waymark/directory/oruk/published.py)."""
+    from django.db.models import F
+
+    from waymark.directory.models import Service
+
+    Service.objects.filter(id=service_id).update(name=F("name"))
 
 
 def _write_ndjson(queryset):
