@@ -158,9 +158,17 @@ def country_code(value):
     return text if text in COUNTRY_CODES else None
 
 
+# An address's text fields that HSDS requires but that may truly be empty (a UK address often
+# has no county; Waymark keeps a postcode or country it could not accept as empty, and
+# publishes them as ""): given empty, they stay, as "", so that such an address (Waymark's
+# own export among them) is still taken in.
+ADDRESS_TEXT_REQUIRED = ("address_1", "city", "state_province", "postal_code", "country")
+
+
 def drop_empty(value, key=""):
     """``value`` with strings trimmed (HTML made text in prose fields), and every "", null and
-    empty object left out of objects and lists. Returns None when nothing is left."""
+    empty object left out of objects and lists, except an address's required text fields
+    (``ADDRESS_TEXT_REQUIRED``), kept as "". Returns None when nothing is left."""
     if isinstance(value, str):
         text = value.strip() if key in _NOT_PROSE else html_to_text(value)
         return text or None
@@ -170,6 +178,10 @@ def drop_empty(value, key=""):
             item = drop_empty(item, name)
             if item is not None:
                 cleaned[name] = item
+        if key == "addresses" and cleaned:
+            for name in ADDRESS_TEXT_REQUIRED:
+                if name in value and name not in cleaned and (value[name] is None or isinstance(value[name], str)):
+                    cleaned[name] = ""
         return cleaned or None
     if isinstance(value, list):
         items = [drop_empty(item, key) for item in value]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from waymark.directory.listing_data import service_data
 from waymark.directory.models import (
     IMMIGRATION_ADVICE_SLUG,
+    NEED_LINK_TYPE,
     NEEDS_TAXONOMY_NAME,
     Attribute,
     ChangeRequest,
@@ -46,9 +47,14 @@ from waymark.directory.oruk import extensions
 from waymark.directory.oruk.cleaning import CHILD_ENTITIES, IdMapper, drop_empty, is_uuid
 from waymark.directory.oruk.importer_checks import prepare_record, problem
 from waymark.directory.oruk.importer_sources import SourceError, SourceReader
-from waymark.directory.oruk.importer_writer import MODELS, SHARED_KINDS, RecordWriter
+from waymark.directory.oruk.importer_writer import (
+    MODELS,
+    SHARED_KINDS,
+    PendingRows,
+    RecordWriter,
+    rebuild_search_fields,
+)
 from waymark.directory.oruk.schemas import error_path, validator
-from waymark.directory.signals import refresh_search_fields
 from waymark.places.models import OutcodeCentroid
 
 # Records are written in transactions of this many, so a long feed keeps what it has done.
@@ -56,10 +62,16 @@ CHUNK_SIZE = 200
 # In review mode a new service's organisation and places are written (a change request needs
 # them); the service itself waits for an editor.
 REVIEW_MODE_KINDS = frozenset({"organization", "organization_identifier", "location", "address", "accessibility"})
+# Kinds of rows many records of a feed name (its taxonomy, its terms, shared programmes).
+REUSED_KINDS = frozenset({*SHARED_KINDS, "program", "unit"})
 
 
 class _Undo(Exception):
     """Rolls back a write made only to see its result."""
+
+
+class _ChunkFailed(Exception):
+    """A chunk written in bulk could not be saved: it is written again record by record."""
 
 
 class Rejected(Exception):
@@ -171,6 +183,9 @@ class Lookups:
         self.absent = {kind: set() for kind in MODELS}
         # Shared rows (organisations, locations) already written by a record of this run.
         self.written_in_run = set()
+        # What this run last wrote to rows records share ({(kind, id): (values, links)}), so
+        # that the next record giving the same (a taxonomy term) does not write it again.
+        self.written_rows = {}
 
     def prefetch(self, kind, object_ids):
         """Learn in one query which of ``object_ids`` exist."""
@@ -210,10 +225,35 @@ class Lookups:
             self.absent[kind].difference_update(rows)
             if kind in SHARED_KINDS:
                 self.written_in_run.update((kind, row_id) for row_id in rows)
+            if kind in REUSED_KINDS:
+                for row_id, row in rows.items():
+                    self.written_rows[(kind, row_id)] = (row["values"], row["links"])
         self.ours.update(made)
+
+    def same_as_written(self, kind, row_id, row):
+        """Whether this run already wrote exactly ``row`` to the row (kind, row_id)."""
+        return self.written_rows.get((kind, row_id)) == (row["values"], row["links"])
 
     def written(self, kind, object_id):
         return (kind, object_id) in self.written_in_run
+
+    def snapshot(self):
+        """What the run has learnt so far, to go back to if a chunk is written again."""
+        return (
+            {kind: set(ids) for kind, ids in self.known.items()},
+            {kind: set(ids) for kind, ids in self.absent.items()},
+            set(self.ours),
+            set(self.written_in_run),
+            dict(self.written_rows),
+        )
+
+    def restore(self, snapshot):
+        known, absent, ours, written_in_run, written_rows = snapshot
+        self.known = {kind: set(ids) for kind, ids in known.items()}
+        self.absent = {kind: set(ids) for kind, ids in absent.items()}
+        self.ours = set(ours)
+        self.written_in_run = set(written_in_run)
+        self.written_rows = dict(written_rows)
 
     def offers_immigration_advice(self, need_ids):
         return bool(self.immigration_advice_needs & set(need_ids))
@@ -235,7 +275,15 @@ class Importer:
         # What the current record wrote, remembered by the lookups once it is committed.
         self.pending_remember = []
         self.pending_provenance = []
+        self.pending_search = []
         self.chunk_provenance = []
+        self.chunk_search = set()
+        # The Waymark needs the chunk's services have now ({service id: term ids}).
+        self.chunk_needs = {}
+        # While a chunk is written in bulk: the new services' rows, inserted together.
+        self.pending_rows = None
+        # Whether anything was written to the map (not counting a dry run's rolled-back writes).
+        self.wrote = False
 
     # --- the run --------------------------------------------------------------------------
 
@@ -255,17 +303,63 @@ class Importer:
         return records
 
     def import_records(self, records):
-        """Check and write every record, CHUNK_SIZE to a transaction."""
+        """Check and write every record, CHUNK_SIZE to a transaction.
+
+        A chunk is first written in bulk: the rows of its new services are held
+        (``PendingRows``) and inserted with one ``bulk_create`` per table at the end, and its
+        services' search fields are rebuilt together. Should that fail (one bad record among
+        them), the chunk is rolled back and written again record by record, each in its own
+        savepoint, so that only the bad record is rejected."""
         self.lookups = Lookups(self.source_key)
         for start in range(0, len(records), CHUNK_SIZE):
             chunk = records[start : start + CHUNK_SIZE]
             prepared = [self.prepare(raw) for raw in chunk]
             self.read_ahead(prepared)
+            before = self.snapshot()
+            try:
+                self.write_chunk(chunk, prepared, in_bulk=True)
+            except _ChunkFailed:
+                self.restore(before)
+                # What the failed attempt read (provenance, needs) may have changed with it.
+                self.read_ahead(prepared)
+                self.write_chunk(chunk, prepared, in_bulk=False)
+
+    def write_chunk(self, chunk, prepared, *, in_bulk):
+        """Import the chunk's records in one transaction (see ``import_records``)."""
+        self.chunk_provenance = []
+        self.chunk_search = set()
+        self.pending_rows = PendingRows() if in_bulk else None
+        try:
             with transaction.atomic():
-                self.chunk_provenance = []
                 for raw, checked in zip(chunk, prepared, strict=True):
                     self.import_one(raw, checked)
+                self.flush_pending_rows()
+                rebuild_search_fields(self.chunk_search)
                 self.write_provenance(self.chunk_provenance)
+        finally:
+            self.pending_rows = None
+
+    def flush_pending_rows(self):
+        """Insert the rows held for the chunk's new services (``_ChunkFailed`` if they cannot
+        all be saved)."""
+        if not self.pending_rows:
+            return
+        try:
+            self.pending_rows.flush()
+        except (DatabaseError, ValidationError) as error:
+            raise _ChunkFailed from error
+
+    def snapshot(self):
+        """The run's state before a chunk, to go back to if it is written again."""
+        return (self.lookups.snapshot(), dict(self.counts), len(self.report), set(self.seen_ids), self.wrote)
+
+    def restore(self, snapshot):
+        lookups, counts, report_length, seen_ids, wrote = snapshot
+        self.lookups.restore(lookups)
+        self.counts = counts
+        del self.report[report_length:]
+        self.seen_ids = seen_ids
+        self.wrote = wrote
 
     def prepare(self, raw):
         if isinstance(raw, dict) and raw.get("entity") == "organization":
@@ -291,6 +385,11 @@ class Importer:
                 source_key=self.source_key, entity="service", original_id__in=originals
             )
         }
+        self.chunk_needs = {service_id: set() for service_id in ids["service"]}
+        for service_id, term_id in Attribute.objects.filter(
+            link_entity="service", link_id__in=ids["service"], link_type=NEED_LINK_TYPE
+        ).values_list("link_id", "taxonomy_term_id"):
+            self.chunk_needs[service_id].add(term_id)
 
     # --- one record ---------------------------------------------------------------------------
 
@@ -311,9 +410,30 @@ class Importer:
         original_id = original_id or record["id"]
         self.pending_remember = []
         self.pending_provenance = []
+        self.pending_search = []
+        # A new service written in bulk: its rows are only held (nothing to roll back but
+        # them), so it needs no savepoint of its own.
+        in_bulk = (
+            self.pending_rows is not None
+            and self.publish
+            and not self.lookups.exists("service", uuid.UUID(record["id"]))
+        )
         try:
-            with transaction.atomic():
-                outcome, more = self.import_service(record, original_id, originals)
+            if in_bulk:
+                mark = self.pending_rows.mark()
+                try:
+                    outcome, more = self.import_service(record, original_id, originals, pending=self.pending_rows)
+                except Rejected:
+                    self.pending_rows.forget_since(mark)
+                    raise
+                except (DatabaseError, ValidationError) as error:
+                    # Something already written cannot be undone alone: the chunk is redone.
+                    raise _ChunkFailed from error
+            else:
+                # Anything this record reads or changes must see the rows held so far.
+                self.flush_pending_rows()
+                with transaction.atomic():
+                    outcome, more = self.import_service(record, original_id, originals)
         except Rejected as rejected:
             self.reject([problem("error", original_id, field, reason) for field, reason in rejected.problems])
             return
@@ -326,6 +446,9 @@ class Importer:
         for rows_by_kind, made in self.pending_remember:
             self.lookups.remember(rows_by_kind, made)
         self.chunk_provenance.extend(self.pending_provenance)
+        self.chunk_search.update(self.pending_search)
+        if self.pending_remember:
+            self.wrote = True
         self.counts[outcome] += 1
         self.report.extend(warnings)
         self.report.extend(problem("warning", original_id, field, reason) for field, reason in more)
@@ -337,8 +460,9 @@ class Importer:
     def _writer(self):
         return RecordWriter(self.lookups, may_change=self.lookups.may_change)
 
-    def import_service(self, record, original_id, originals):
-        """Decide what happens to one checked service and do it. Returns (outcome, warnings)."""
+    def import_service(self, record, original_id, originals, *, pending=None):
+        """Decide what happens to one checked service and do it. Returns (outcome, warnings).
+        ``pending``: the chunk's held rows, for a new service written in bulk."""
         service_id = uuid.UUID(record["id"])
         writer = self._writer()
         writer.collect(record)
@@ -352,7 +476,7 @@ class Importer:
         service = Service.objects.filter(id=service_id).first() if self.lookups.exists("service", service_id) else None
         if service is None:
             if self.publish:
-                warnings = self.write_service(writer, record, original_id, needs)
+                warnings = self.write_service(writer, record, original_id, needs, pending=pending)
                 return "created", warnings
             return self.queue(record, original_id, None, imported, incoming_hash)
         edited = imported is None or local_fingerprint(service) != imported.local_hash
@@ -365,8 +489,12 @@ class Importer:
         """The Waymark needs a service gets: its needs attributes and its terms' mappings."""
         return set(writer.need_ids)
 
-    def write_service(self, writer, record, original_id, needs, *, imported=None, only=None, provenance=True):
-        """Write the collected record (or only the kinds in ``only``). Returns warnings."""
+    def write_service(
+        self, writer, record, original_id, needs, *, imported=None, only=None, provenance=True, pending=None
+    ):
+        """Write the collected record (or only the kinds in ``only``). Returns warnings.
+        ``pending``: hold its new rows there (a new service written in bulk); its search fields
+        are rebuilt with the chunk's."""
         if only is not None:
             for kind in list(writer.rows.by_kind):
                 if kind not in only:
@@ -396,13 +524,18 @@ class Importer:
             elif not values.get("advice_regulator"):
                 values.setdefault("regulator_not_confirmed", False)
         now = timezone.now()
-        made, existed = writer.write(now)
+        made, existed = writer.write(now, pending)
         writer.prune(existed)
         if only is None:
-            writer.write_needs(service_id, needs)
-            if writer.restricted_to_areas is not None:
-                Service.objects.get(id=service_id).restricted_to_areas.set(writer.restricted_to_areas)
-            refresh_search_fields([service_id])
+            if pending is not None:
+                writer.write_needs(service_id, needs, current=self.chunk_needs.get(service_id, set()), pending=pending)
+                if writer.restricted_to_areas:
+                    pending.add_area_links(service_id, writer.restricted_to_areas)
+            else:
+                writer.write_needs(service_id, needs)
+                if writer.restricted_to_areas is not None:
+                    Service.objects.get(id=service_id).restricted_to_areas.set(writer.restricted_to_areas)
+            self.pending_search.append(service_id)
         if provenance:
             self.keep_provenance(writer, original_id, made, imported=imported)
         self.pending_remember.append((writer.rows.by_kind, made))
@@ -467,7 +600,7 @@ class Importer:
         writer = self._writer()
         writer.collect(record)
         needs = self.needs_of(writer)
-        remembered = len(self.pending_remember)
+        remembered, searched = len(self.pending_remember), len(self.pending_search)
         try:
             with transaction.atomic():
                 self.write_service(writer, record, original_id, needs, provenance=False)
@@ -478,6 +611,7 @@ class Importer:
         finally:
             # The write was undone: nothing it did is to be remembered.
             del self.pending_remember[remembered:]
+            del self.pending_search[searched:]
         return shape
 
     def queue(self, record, original_id, service, imported, incoming_hash):
@@ -561,6 +695,8 @@ class Importer:
 
     def import_organization(self, raw):
         """An organisation the source lists without any service: checked and written alone."""
+        # It may be an organisation a service of the chunk holds for writing.
+        self.flush_pending_rows()
         original_id = str(raw.get("id") or "")
         cleaned = drop_empty({key: value for key, value in raw.items() if key != "entity"}) or {}
         mapper = IdMapper(self.source_key)
@@ -618,6 +754,7 @@ class Importer:
             return
         self.lookups.remember(writer.rows.by_kind, [item for item in made if item != ("organization", organization_id)])
         self.lookups.ours.add(("organization", organization_id))
+        self.wrote = True
         self.counts["updated" if existed else "created"] += 1
         self.report.extend(problem("warning", original_id, field, reason) for field, reason in writer.warnings)
 

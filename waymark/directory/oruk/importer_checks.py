@@ -317,23 +317,30 @@ def drop_impossible_values(record, known_outcodes):
             location.pop("longitude", None)
         for index, address in enumerate(_list(location.get("addresses"))):
             where = f"{path}.addresses[{index}]"
-            country = address.get("country")
+            # On a UK map an address of no known country is read, and stored, as a UK one: the
+            # postcode is checked as a UK postcode, and the address keeps the country that
+            # Open Referral requires of it.
+            country = address.get("country") or None
             code = country_code(country) if country is not None else "GB"
             if country is not None and code is None:
-                warnings.append((f"{where}.country", _("Unknown country %(value)s left out.") % {"value": country}))
-                address.pop("country")
-                # On a UK map an address of no known country is read as a UK one.
+                warnings.append(
+                    (
+                        f"{where}.country",
+                        _("Unknown country %(value)s left out; the address is taken to be in the UK.")
+                        % {"value": country},
+                    )
+                )
                 code = "GB"
-            elif country is not None:
-                address["country"] = code
+            address["country"] = code
             postcode = address.get("postal_code")
-            if code == "GB" and isinstance(postcode, str):
+            if code == "GB" and isinstance(postcode, str) and postcode:
                 normal = normalise_postcode(postcode)
                 if normal is None or normal.split(" ")[0] not in known_outcodes:
                     warnings.append(
                         (f"{where}.postal_code", _("Unknown postcode %(value)s left out.") % {"value": postcode})
                     )
-                    address.pop("postal_code")
+                    # Kept empty: Open Referral requires the field, and it is published as "".
+                    address["postal_code"] = ""
                 else:
                     address["postal_code"] = normal
     return warnings

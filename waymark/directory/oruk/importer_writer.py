@@ -18,10 +18,11 @@ import datetime as dt
 import decimal
 import functools
 import uuid
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from django.utils.translation import override
 from waymark.directory.listing_data import SPOKEN_LANGUAGES
 from waymark.directory.models import (
     NEED_LINK_TYPE,
+    NEEDS_TAXONOMY_NAME,
     Accessibility,
     Address,
     Attribute,
@@ -49,11 +51,15 @@ from waymark.directory.models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceCapacity,
+    Synonym,
     Taxonomy,
     TaxonomyTerm,
+    Translation,
     Unit,
 )
 from waymark.directory.oruk import extensions
+from waymark.directory.search_index import facet_tokens
+from waymark.lib.text import normalise_search_text
 
 MODELS = {
     "organization": Organization,
@@ -388,8 +394,9 @@ class RecordWriter:
                     if kind == "cost_option" and "currency" in item:
                         currency = str(item["currency"]).upper()
                         values["currency"] = currency if len(currency) == 3 else ""
-                    if kind == "address" and "country" not in item:
-                        values.setdefault("country", "")
+                    if kind == "address" and not values.get("country"):
+                        # Read as a UK address, as the checks read it (importer_checks).
+                        values["country"] = "GB"
                     self.rows.add(kind, _uuid(item["id"]), values, {owner_kind: owner_id})
         if "schedules" in obj and isinstance(obj["schedules"], list):
             self.rows.collections.add((owner_kind, owner_id, "schedule"))
@@ -643,9 +650,15 @@ class RecordWriter:
                     (f"{kind}.{link}_id", _("It names %(id)s, which is not known here; left out.") % {"id": target})
                 )
 
-    def write(self, now):
+    def write(self, now, pending=None):
         """Write the rows. Returns (made, existed): the shared rows this source made (for
-        provenance) and every (kind, id) that was already on the map."""
+        provenance) and every (kind, id) that was already on the map.
+
+        With ``pending`` (a chunk's ``PendingRows``), new rows are handed to it, to be inserted
+        with the rest of the chunk's; rows already on the map are still updated at once. A row
+        this record would update that is itself still pending is inserted first."""
+        if pending is not None and self._touches(pending):
+            pending.flush()
         made = []
         existed = set()
         for kind in WRITE_ORDER:
@@ -661,6 +674,10 @@ class RecordWriter:
                 if row_id in existing:
                     if kind in SHARED_KINDS and not self.may_change(kind, row_id):
                         continue
+                    if self.lookups.same_as_written(kind, row_id, row):
+                        # An earlier record of this run wrote exactly this (a taxonomy term
+                        # every service names): nothing to change.
+                        continue
                     # A field the record no longer gives is emptied, as the source emptied it.
                     fields = {name: field.get_default() for name, field in FIELDS[kind].items()}
                     if kind in ("service", "location", "organization"):
@@ -675,9 +692,24 @@ class RecordWriter:
                     new_objects.append(model(id=row_id, **row["values"], **links))
                     if kind in SHARED_KINDS:
                         made.append((kind, row_id))
-            if new_objects:
+            if not new_objects:
+                continue
+            if pending is not None:
+                pending.add(kind, new_objects)
+            else:
                 model.objects.bulk_create(new_objects)
         return made, existed
+
+    def _touches(self, pending):
+        """Whether writing this record would update, or prune under, a row still held in
+        ``pending`` (then those rows must be inserted first)."""
+        if not pending:
+            return False
+        for kind, rows in self.rows.by_kind.items():
+            for row_id, row in rows.items():
+                if pending.holds(kind, row_id) and not self.lookups.same_as_written(kind, row_id, row):
+                    return True
+        return any(pending.holds(owner_kind, owner_id) for owner_kind, owner_id, _child in self.rows.collections)
 
     def prune(self, existed):
         """Remove what an existing owner no longer has, for the collections the record gives. A
@@ -706,14 +738,18 @@ class RecordWriter:
                     row.delete()
                     self.lookups.known[child_kind].discard(row.id)
                     self.lookups.absent[child_kind].add(row.id)
+                    self.lookups.written_rows.pop((child_kind, row.id), None)
 
-    def write_needs(self, service_id, need_ids):
-        """Make the service's Waymark needs exactly ``need_ids``."""
-        current = set(
-            Attribute.objects.filter(link_entity="service", link_id=service_id, link_type=NEED_LINK_TYPE).values_list(
-                "taxonomy_term_id", flat=True
+    def write_needs(self, service_id, need_ids, *, current=None, pending=None):
+        """Make the service's Waymark needs exactly ``need_ids``. ``current``: the needs it has
+        now, when already read (for a chunk at once); ``pending``: hand the new links to the
+        chunk's ``PendingRows`` rather than inserting them now."""
+        if current is None:
+            current = set(
+                Attribute.objects.filter(
+                    link_entity="service", link_id=service_id, link_type=NEED_LINK_TYPE
+                ).values_list("taxonomy_term_id", flat=True)
             )
-        )
         wanted = set(need_ids)
         if current - wanted:
             Attribute.objects.filter(
@@ -722,7 +758,7 @@ class RecordWriter:
                 link_type=NEED_LINK_TYPE,
                 taxonomy_term_id__in=current - wanted,
             ).delete()
-        Attribute.objects.bulk_create(
+        links = [
             Attribute(
                 id=uuid.uuid5(service_id, f"need:{need}"),
                 taxonomy_term_id=need,
@@ -731,7 +767,210 @@ class RecordWriter:
                 link_type=NEED_LINK_TYPE,
             )
             for need in sorted(wanted - current, key=str)
+        ]
+        if pending is not None:
+            pending.add("attribute", links)
+        else:
+            Attribute.objects.bulk_create(links)
+
+
+class PendingRows:
+    """New rows of a chunk's new services, inserted together: one ``bulk_create`` per table
+    (parents first, ``WRITE_ORDER``) instead of one per table per record.
+
+    ``flush`` inserts what is held; the importer calls it at the end of the chunk, and before
+    anything that must read or update a held row. If it fails, the importer writes the chunk
+    again record by record, so that only the bad record is rejected.
+    """
+
+    def __init__(self):
+        self.objects = {kind: [] for kind in MODELS}
+        self.ids = set()
+        # Service.restricted_to_areas links of held services.
+        self.area_links = []
+
+    def __bool__(self):
+        return bool(self.ids or self.area_links)
+
+    def add(self, kind, objects):
+        self.objects[kind].extend(objects)
+        self.ids.update((kind, obj.id) for obj in objects)
+
+    def add_area_links(self, service_id, areas):
+        through = Service.restricted_to_areas.through
+        self.area_links.extend(through(service_id=service_id, area_id=getattr(area, "pk", area)) for area in areas)
+
+    def holds(self, kind, object_id):
+        return (kind, object_id) in self.ids
+
+    def holds_any(self, rows_by_kind):
+        """Whether any of a record's rows ({kind: {id: row}}) is held here."""
+        return bool(self.ids) and any(
+            (kind, row_id) in self.ids for kind, rows in rows_by_kind.items() for row_id in rows
         )
+
+    def mark(self):
+        """Where the held rows end now, for ``forget_since``."""
+        return {kind: len(objects) for kind, objects in self.objects.items()}, len(self.area_links)
+
+    def forget_since(self, mark):
+        """Drop what was added after ``mark`` (a record that was rejected after all)."""
+        lengths, area_links = mark
+        for kind, objects in self.objects.items():
+            for obj in objects[lengths[kind] :]:
+                self.ids.discard((kind, obj.id))
+            del objects[lengths[kind] :]
+        del self.area_links[area_links:]
+
+    def flush(self):
+        """Insert every held row, parents first."""
+        for kind in WRITE_ORDER:
+            if self.objects[kind]:
+                insert_rows(MODELS[kind], self.objects[kind])
+                self.objects[kind] = []
+        if self.area_links:
+            insert_rows(Service.restricted_to_areas.through, self.area_links)
+            self.area_links = []
+        self.ids = set()
+
+
+# Fields whose database value is the Python value itself when it is None, text, a whole
+# number or a boolean (exactly these classes: a subclass may change its value on the way in).
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.URLField,
+    models.EmailField,
+    models.SlugField,
+    models.BooleanField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+)
+_PLAIN_VALUES = (str, bool, int)
+
+
+def _to_database(field, connection):
+    """A function giving ``field``'s database value from an unsaved object, as ``bulk_create``
+    would write it (``pre_save`` for dates set on creation, ``get_db_prep_save`` for the
+    rest), with the conversion skipped for plain values that need none."""
+    attname, prepare = field.attname, field.get_db_prep_save
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: prepare(field.pre_save(obj, True), connection)
+    if type(field) in _PLAIN_FIELDS:
+
+        def plain(obj):
+            value = getattr(obj, attname)
+            return value if value is None or type(value) in _PLAIN_VALUES else prepare(value, connection)
+
+        return plain
+    return lambda obj: prepare(getattr(obj, attname), connection)
+
+
+def insert_rows(model, objects):
+    """Insert new ``objects`` of ``model`` with one ``executemany``: what ``bulk_create``
+    does (no signals, no ``save``), without its per-value query building, which costs more
+    than the insert itself at an import's scale. Every object must have its primary key."""
+    connection = connections[router.db_for_write(model)]
+    fields = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    # Table and column names come from the model, values go as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    converters = [_to_database(field, connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[convert(obj) for convert in converters] for obj in objects])
+
+
+def rebuild_search_fields(service_ids):
+    """Rebuild and store ``search_text`` and ``search_facets`` of many services in a few
+    queries: the same values ``Service.build_search_text`` gives each one (its and its
+    organisation's names, its needs' names, synonyms and reviewed translations, its languages
+    and map cells), without touching ``updated_at``. Only services whose fields change are
+    written. The full-text index follows by itself (``search_index``: triggers on SQLite, stored
+    generated columns on PostgreSQL)."""
+    ids = list(service_ids)
+    if not ids:
+        return
+    services = {
+        row["id"]: row
+        for row in Service.objects.filter(id__in=ids).values(
+            "id",
+            "name",
+            "alternate_name",
+            "description",
+            "organization__name",
+            "organization__alternate_name",
+            *Service.SEARCH_FIELDS,
+        )
+    }
+    needs = {}
+    for service_id, term_id in (
+        Attribute.objects.filter(
+            link_entity=Service.hsds_entity,
+            link_id__in=ids,
+            link_type=NEED_LINK_TYPE,
+            taxonomy_term__taxonomy__name=NEEDS_TAXONOMY_NAME,
+        )
+        .values_list("link_id", "taxonomy_term_id")
+        .distinct()
+    ):
+        needs.setdefault(service_id, set()).add(term_id)
+    term_ids = set().union(*needs.values()) if needs else set()
+    # The needs in the order Service.needs() gives them (the database's own ordering).
+    terms = {
+        term_id: (rank, name)
+        for rank, (term_id, name) in enumerate(
+            TaxonomyTerm.objects.filter(id__in=term_ids).order_by("position", "name").values_list("id", "name")
+        )
+    }
+    synonyms = {}
+    for term_id, word in (
+        Synonym.objects.filter(term_id__in=term_ids).order_by("language", "word").values_list("term_id", "word")
+    ):
+        synonyms.setdefault(term_id, []).append(word)
+    # In the database's order, as build_search_text reads them.
+    translations = {}
+    for position, translation in enumerate(
+        Translation.objects.filter(object_id__in=[*ids, *term_ids], status=Translation.Status.REVIEWED)
+    ):
+        key = (translation.model_label, translation.object_id, translation.field_name)
+        translations.setdefault(key, []).append((position, translation))
+    languages = {}
+    for service_id, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
+        languages.setdefault(service_id, []).append(code)
+    points = {}
+    for service_id, latitude, longitude in ServiceAtLocation.objects.filter(
+        service_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
+    ).values_list("service_id", "location__latitude", "location__longitude"):
+        points.setdefault(service_id, []).append((latitude, longitude))
+    service_label, term_label = Service._meta.label_lower, TaxonomyTerm._meta.label_lower
+    changed = []
+    for service_id, row in services.items():
+        ordered = sorted(needs.get(service_id, ()), key=lambda term_id: terms[term_id][0])
+        parts = [row["name"], row["alternate_name"], row["description"]]
+        parts += [row["organization__name"], row["organization__alternate_name"]]
+        for term_id in ordered:
+            parts.append(terms[term_id][1])
+            parts += synonyms.get(term_id, [])
+        texts = {(service_label, service_id, field): row[field] for field in ("name", "alternate_name", "description")}
+        texts.update({(term_label, term_id, "name"): terms[term_id][1] for term_id in ordered})
+        found = sorted(
+            (position, key, translation) for key in texts for position, translation in translations.get(key, ())
+        )
+        for _position, key, translation in found:
+            if not translation.is_out_of_date(SimpleNamespace(**{key[2]: texts[key]})):
+                parts.append(translation.text)
+        search_text = normalise_search_text(" ".join(part for part in parts if part))
+        search_facets = facet_tokens(ordered, languages.get(service_id, []), points.get(service_id, []))
+        if (search_text, search_facets) != (row["search_text"], row["search_facets"]):
+            changed.append(Service(id=service_id, search_text=search_text, search_facets=search_facets))
+    Service.objects.bulk_update(changed, Service.SEARCH_FIELDS, batch_size=500)
 
 
 def _has_field(model, name):

@@ -358,7 +358,8 @@ class CleaningTests(BaseTestCase):
         self.assertEqual(service.description, "Tea & advice")
         self.assertEqual((service.email, service.url, service.alternate_name), ("", "", ""))
         address = Address.objects.get()
-        self.assertEqual((address.postal_code, address.country), ("", ""))
+        # The unknown postcode is left empty; an address of no known country is read as a UK one.
+        self.assertEqual((address.postal_code, address.country), ("", "GB"))
         fields = {line["field"] for line in run.report if line["level"] == "warning"}
         self.assertIn("service_at_locations[0].location.addresses[0].country", fields)
         self.assertIn("service_at_locations[0].location.addresses[0].postal_code", fields)
