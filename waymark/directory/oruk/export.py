@@ -152,14 +152,19 @@ def export_directory():
 
 
 def map_version(today=None):
-    """A short fingerprint of the public map as it is now: it changes when any exported row is
-    added, changed or removed, and each day (a service unchecked too long leaves the map and a
-    temporary notice may end). One small aggregate query per table."""
+    """A short fingerprint of the public map as it is now: it changes with any change to what
+    is exported (the map version ``published.py``'s triggers keep) and each day (a service
+    unchecked too long leaves the map and a temporary notice may end). Where no map version is
+    kept, one small aggregate query per exported table."""
     parts = [str(today or timezone.localdate())]
-    for model in EXPORTED_MODELS:
-        figures = model.objects.aggregate(rows=Count("pk"), changed=Max("updated_at"))
-        changed = figures["changed"].isoformat() if figures["changed"] else "-"
-        parts.append(f"{model._meta.label}:{figures['rows']}:{changed}")
+    version = published.current_version()
+    if version is not None:
+        parts.append(str(version))
+    else:
+        for model in EXPORTED_MODELS:
+            figures = model.objects.aggregate(rows=Count("pk"), changed=Max("updated_at"))
+            changed = figures["changed"].isoformat() if figures["changed"] else "-"
+            parts.append(f"{model._meta.label}:{figures['rows']}:{changed}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 

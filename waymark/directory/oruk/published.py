@@ -176,6 +176,17 @@ def supported(using="default"):
     return connections[using].vendor in ("sqlite", "postgresql")
 
 
+def current_version(using="default"):
+    """The map version now: it changes with every change to anything a record reads. None on
+    a database where records are not kept."""
+    if not supported(using):
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def ensure_published_tables(using="default"):
     """Create the tables and whatever triggers are missing; True if anything was missing (the
     map version is then replaced, since changes made without a trigger were not seen)."""

@@ -513,4 +513,5 @@ class AboutTests(PublicMapTestCase):
         self.assertContains(response, "Contains Ordnance Survey data © Crown copyright and database right")
         self.assertContains(response, "Open Government Licence")
         self.assertContains(response, "Open Referral UK")
+        self.assertContains(response, 'href="/open-data/"')
         self.assertContains(response, "These pages set no cookies.")
