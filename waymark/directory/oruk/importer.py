@@ -148,6 +148,26 @@ def local_fingerprint(service):
     return local_fingerprints([service.id]).get(service.id, "")
 
 
+def record_local_state(service_ids, *, run=None):
+    """Take these listings as they are now as what their import last wrote: called when an
+    editor has approved a change an import proposed (``do_approve_change``). Their
+    ``ImportedRecord`` keeps the incoming fingerprint of the record that was proposed (set when
+    it was queued) and gets a new ``local_hash``, so the source's next change is applied to
+    them directly (a publishing feed) instead of being queued again as though someone had
+    edited the listing here. ``run``: the import run that proposed the change; only that
+    source's records are touched (a listing another source also lists keeps its own)."""
+    ids = [service_id for service_id in service_ids if service_id]
+    records = ImportedRecord.objects.filter(entity="service", object_id__in=ids)
+    if run is not None:
+        records = records.filter(feed=run.feed) if run.feed_id else records.filter(last_run=run)
+    records = list(records)
+    hashes = local_fingerprints({record.object_id for record in records})
+    for record in records:
+        record.local_hash = hashes.get(record.object_id, "")
+    ImportedRecord.objects.bulk_update(records, ["local_hash"])
+    return len(records)
+
+
 class Lookups:
     """What every record of a run asks about, read once: Waymark's needs and their mappings,
     known outcodes, which objects exist and which this source made."""
