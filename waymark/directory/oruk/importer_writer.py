@@ -850,6 +850,9 @@ _PLAIN_FIELDS = (
     models.BigIntegerField,
 )
 _PLAIN_VALUES = (str, bool, int)
+# The most parameters one statement may carry (PostgreSQL's limit; SQLite's is lower and
+# comes from the connection).
+_MAX_PARAMETERS = 65535
 
 
 def _to_database(field, connection):
@@ -870,21 +873,26 @@ def _to_database(field, connection):
 
 
 def insert_rows(model, objects):
-    """Insert new ``objects`` of ``model`` with one ``executemany``: what ``bulk_create``
-    does (no signals, no ``save``), without its per-value query building, which costs more
-    than the insert itself at an import's scale. Every object must have its primary key."""
+    """Insert new ``objects`` of ``model``: what ``bulk_create`` does (no signals, no
+    ``save``; as many rows to a statement as the database takes), without its per-value query
+    building, which costs more than the insert itself at an import's scale. Every object must
+    have its primary key."""
     connection = connections[router.db_for_write(model)]
     fields = list(model._meta.concrete_fields)
     quote = connection.ops.quote_name
-    # Table and column names come from the model, values go as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
     converters = [_to_database(field, connection) for field in fields]
+    batch_size = max(1, min(connection.ops.bulk_batch_size(fields, objects), _MAX_PARAMETERS // len(fields)))
+    row_marks = "({})".format(", ".join(["%s"] * len(fields)))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[convert(obj) for convert in converters] for obj in objects])
+        for start in range(0, len(objects), batch_size):
+            batch = objects[start : start + batch_size]
+            # Table and column names come from the model; values go as parameters.
+            sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608
+                quote(model._meta.db_table),
+                ", ".join(quote(field.column) for field in fields),
+                ", ".join([row_marks] * len(batch)),
+            )
+            cursor.execute(sql, [convert(obj) for obj in batch for convert in converters])
 
 
 def rebuild_search_fields(service_ids):
