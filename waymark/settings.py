@@ -291,6 +291,9 @@ DIRECTORY_VERIFY_AFTER_DAYS = env_int("DIRECTORY_VERIFY_AFTER_DAYS", 90)
 DIRECTORY_REMINDER_EVERY_DAYS = env_int("DIRECTORY_REMINDER_EVERY_DAYS", 14)
 DIRECTORY_STALE_AFTER_DAYS = env_int("DIRECTORY_STALE_AFTER_DAYS", 180)
 DIRECTORY_HIDE_AFTER_DAYS = env_int("DIRECTORY_HIDE_AFTER_DAYS", 365)
+# Where the open-data download (the map as an HSDS tabular package) is built and kept; the
+# system's temporary folder when empty.
+DIRECTORY_EXPORT_DIR = env_str("DIRECTORY_EXPORT_DIR", "")
 
 # Periodic jobs: name → how often. Each is a management command; `manage.py run_schedule`
 # runs the due ones (see waymark/ops/schedule.py). Apps add theirs here.
