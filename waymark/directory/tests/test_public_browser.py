@@ -119,10 +119,17 @@ def test_a_person_searches_in_arabic_on_a_narrow_phone_and_opens_a_service(
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_map_pages_are_accessible(live_server, anonymous_page, assert_accessible, food_bank, code):
     page = anonymous_page
-    for path in ("/", "/services/?q=food", "/services/?need=food&open_now=1", f"/services/{food_bank.id}/", "/about/"):
+    paths = ("/", "/services/?q=food", "/services/?need=food&open_now=1", f"/services/{food_bank.id}/", "/about/")
+    for path in (*paths, "/open-data/"):
         page.goto(url(live_server, code, path))
         expect(page.locator("html")).to_have_attribute("lang", code)
         assert_accessible(page)
+
+
+def test_the_api_documentation_is_accessible(live_server, anonymous_page, assert_accessible, food_bank):
+    anonymous_page.goto(live_server.url + "/api/oruk/docs/")
+    expect(anonymous_page.locator("h1")).to_be_visible()
+    assert_accessible(anonymous_page)
 
 
 def test_near_me_sends_a_position_rounded_to_about_a_kilometre(live_server, new_context, food_bank):
