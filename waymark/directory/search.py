@@ -305,7 +305,7 @@ def _filter(services, query, needs):
     return services
 
 
-def _text(services, words, needs):
+def text_filter(services, words, needs):
     """Services matching ``words`` (normalised), annotated with ``relevance``."""
     last = len(words) - 1
     expansions = needs.expansions(words) if needs is not None else []
@@ -583,7 +583,7 @@ def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
 
     services = _filter(Service.objects.public(now), query, needs)
     if words:
-        services = _text(services, words, needs)
+        services = text_filter(services, words, needs)
 
     radii = [NEAR_RADIUS_M, WIDER_RADIUS_M] if place is not None else [0]
     for radius in radii:

@@ -38,7 +38,7 @@ from django.views.decorators.csrf import csrf_exempt
 from waymark.directory.models import Attribute, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from waymark.directory.oruk import extensions, published, serialise
 from waymark.directory.oruk.schemas import ORUK_DIR, ORUK_SCHEMA_BASE, ORUK_SCHEMA_DIR
-from waymark.directory.search import NEAR_RADIUS_M, _text
+from waymark.directory.search import NEAR_RADIUS_M, text_filter
 from waymark.directory.search_needs import needs_index
 from waymark.lib.text import normalise_words
 from waymark.places.geo import bounding_box, distance_m_expression
@@ -388,7 +388,7 @@ def filter_services(services, request):
         services = services.filter(last_modified__gte=modified_after)
     words = normalise_words(search)[:12]
     if words:
-        services = _text(services, words, needs_index())
+        services = text_filter(services, words, needs_index())
     return services, bool(words)
 
 
