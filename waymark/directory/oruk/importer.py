@@ -337,12 +337,17 @@ class Importer:
             self.read_ahead(prepared)
             before = self.snapshot()
             try:
-                self.write_chunk(chunk, prepared, in_bulk=True)
-            except _ChunkFailed:
+                try:
+                    self.write_chunk(chunk, prepared, in_bulk=True)
+                except _ChunkFailed:
+                    self.restore(before)
+                    # What the failed attempt read (provenance, needs) may have changed with it.
+                    self.read_ahead(prepared)
+                    self.write_chunk(chunk, prepared, in_bulk=False)
+            except Exception:
+                # The chunk was rolled back: its records are not counted as written.
                 self.restore(before)
-                # What the failed attempt read (provenance, needs) may have changed with it.
-                self.read_ahead(prepared)
-                self.write_chunk(chunk, prepared, in_bulk=False)
+                raise
 
     def write_chunk(self, chunk, prepared, *, in_bulk):
         """Import the chunk's records in one transaction (see ``import_records``)."""

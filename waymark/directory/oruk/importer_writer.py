@@ -874,13 +874,28 @@ def _to_database(field, connection):
 
 def insert_rows(model, objects):
     """Insert new ``objects`` of ``model``: what ``bulk_create`` does (no signals, no
-    ``save``; as many rows to a statement as the database takes), without its per-value query
-    building, which costs more than the insert itself at an import's scale. Every object must
-    have its primary key."""
+    ``save``; on PostgreSQL one COPY, elsewhere as many rows to an INSERT as the database
+    takes), without its per-value query building, which costs more than the insert itself at
+    an import's scale. Every object must have its primary key."""
     connection = connections[router.db_for_write(model)]
     fields = list(model._meta.concrete_fields)
     quote = connection.ops.quote_name
     converters = [_to_database(field, connection) for field in fields]
+    if connection.vendor == "postgresql":
+        # COPY: several times faster than INSERT at this size; triggers and checks still run.
+        # Its errors are made Django's (DatabaseError …), as a query's would be.
+        with (
+            connection.wrap_database_errors,
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                "COPY {} ({}) FROM STDIN".format(
+                    quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+                )
+            ) as copy,
+        ):
+            for obj in objects:
+                copy.write_row([convert(obj) for convert in converters])
+        return
     batch_size = max(1, min(connection.ops.bulk_batch_size(fields, objects), _MAX_PARAMETERS // len(fields)))
     row_marks = "({})".format(", ".join(["%s"] * len(fields)))
     with connection.cursor() as cursor:
