@@ -5,8 +5,9 @@ all call ``do_import``; it never raises for a bad source or a bad record. The so
 problems end in ``run.error`` (the whole source could not be read) or ``run.report`` (one line
 per rejected record or dropped value); ``report_csv`` gives the report as a download.
 
-Transactions: records are written in chunks, each record in its own savepoint (whole or not at
-all), so a long feed keeps what it has done if the process stops. A dry run does the same work
+Transactions: records are written in chunks, each record whole or not at all (new services of
+a chunk in bulk, anything else in its own savepoint; see ``importer.py``), so a long feed keeps
+what it has done if the process stops. A dry run does the same work
 inside one transaction that is rolled back, so its report is exactly what a real run would
 give; only the run itself (marked ``dry_run``) is kept. One audit event per run.
 """

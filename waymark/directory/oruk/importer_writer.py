@@ -4,8 +4,10 @@
 parents it is nested under: the HSDS example gives one phone under the service, its contact,
 its location and its organisation, which is one ``Phone`` row linked to all four), converts
 each value to its model field (a value that does not fit is dropped with a warning), and
-writes them: new rows in one ``bulk_create`` per table, existing ones updated, and the
-collections the record gives (its schedules, its phones …) pruned of rows it no longer has.
+writes them: new rows in one ``bulk_create`` per table (or, for a new service written in bulk,
+held in ``PendingRows`` and inserted with the rest of its chunk's by ``insert_rows``), existing
+ones updated, and the collections the record gives (its schedules, its phones …) pruned of rows
+it no longer has. ``rebuild_search_fields`` gives many services their search fields at once.
 
 What the writer may change: the service and everything nested in it; its organisation,
 locations and taxonomy terms only when they are new or came from this same source (an
