@@ -878,9 +878,15 @@ def insert_rows(model, objects):
     """Insert new ``objects`` of ``model``: what ``bulk_create`` does (no signals, no
     ``save``; on PostgreSQL one COPY, elsewhere as many rows to an INSERT as the database
     takes), without its per-value query building, which costs more than the insert itself at
-    an import's scale. Every object must have its primary key."""
+    an import's scale. Every object must have its primary key, unless the key is numbered by the
+    database."""
     connection = connections[router.db_for_write(model)]
-    fields = list(model._meta.concrete_fields)
+    # A numbered primary key (a many-to-many link's) is left to the database.
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (isinstance(field, models.fields.AutoFieldMixin) and all(obj.pk is None for obj in objects))
+    ]
     quote = connection.ops.quote_name
     converters = [_to_database(field, connection) for field in fields]
     if connection.vendor == "postgresql":

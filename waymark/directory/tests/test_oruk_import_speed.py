@@ -31,6 +31,7 @@ from waymark.directory.models import (
     TaxonomyTerm,
     Translation,
 )
+from waymark.directory.oruk import extensions
 from waymark.directory.oruk import importer as importer_module
 from waymark.directory.oruk.importer import record_local_state
 from waymark.directory.oruk.importer_checks import prepare_record
@@ -138,6 +139,23 @@ class BulkWriteTests(BaseTestCase):
         self.assertEqual(map_state(), in_bulk)
         self.assertFalse(Service.objects.filter(id=bad["id"]).exists())
         self.assertFalse(ServiceCapacity.objects.exists())
+
+    def test_areas_a_service_is_restricted_to_are_linked_in_bulk(self):
+        area = extensions.TERMS_BY_CODE["restricted_to_area"]
+        records = many_services(3)
+        for record in records[:2]:
+            record["attributes"].append(
+                {"id": uid("area", record["id"]), "taxonomy_term": extensions.term_dict(area), "value": "bolton"}
+            )
+
+        run = do_import(as_upload(records), source_name="Bolton directory")
+
+        self.assertEqual((run.created, run.rejected), (3, 0))
+        restricted = {
+            service.name: [place.slug for place in service.restricted_to_areas.all()]
+            for service in Service.objects.prefetch_related("restricted_to_areas")
+        }
+        self.assertEqual(restricted, {"Welcome café 0": ["bolton"], "Welcome café 1": ["bolton"], "Welcome café 2": []})
 
     def test_the_queries_do_not_grow_with_the_number_of_new_services(self):
         need = make_need("food")
