@@ -37,6 +37,7 @@ from waymark.directory.models import (
     Service,
     Translation,
 )
+from waymark.directory.oruk.importer import record_local_state
 from waymark.notify.actions import do_notify
 
 Kind = ChangeRequest.Kind
@@ -200,6 +201,9 @@ def do_approve_change(change, *, acting_user, mark_translation_reviewed=False):
         change.target_id = location.id
     elif change.target_type == Target.TRANSLATION:
         _apply_translation(change, reviewed=mark_translation_reviewed)
+    if change.import_run_id and change.target_type == Target.SERVICE:
+        # The listing is now as the feed gave it: the feed's next change applies directly.
+        record_local_state([change.target_id], run=change.import_run)
     change.status = ChangeRequest.Status.APPROVED
     change.decided_by = acting_user
     change.decided_at = now

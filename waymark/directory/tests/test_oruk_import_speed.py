@@ -260,9 +260,6 @@ class ApprovedChangeTests(BaseTestCase):
         change = ChangeRequest.objects.get(status=ChangeRequest.Status.PENDING)
 
         do_approve_change(change, acting_user=self.editor)
-        # do_approve_change calls this for a change that came from an import (see the report
-        # for the line); calling it again is harmless.
-        record_local_state([change.target_id], run=change.import_run)
 
         service.refresh_from_db()
         self.assertEqual(service.name, "Welcome café (Mondays)")
@@ -282,7 +279,6 @@ class ApprovedChangeTests(BaseTestCase):
         self.import_record(name="Welcome café (Mondays)")
         change = ChangeRequest.objects.get(status=ChangeRequest.Status.PENDING)
         do_approve_change(change, acting_user=self.editor)
-        record_local_state([change.target_id], run=change.import_run)
         service.refresh_from_db()
         apply_service_data(service, {"description": "Edited again here."}, organization=service.organization)
 
