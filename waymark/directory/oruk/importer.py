@@ -550,7 +550,7 @@ class Importer:
                         "advice_regulator",
                         _(
                             "Immigration advice with no known regulator: kept, marked "
-                            "\u201cregulator not confirmed\u201d and never offered for regulated referrals "
+                            "“regulator not confirmed” and never offered for regulated referrals "
                             "until an editor checks it."
                         ),
                     )

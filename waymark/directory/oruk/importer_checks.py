@@ -125,10 +125,11 @@ def from_oruk_1(record):
 
 def accept_both_names(record):
     """``record`` with what ORUK and HSDS name differently filled in under both names."""
+    # ORUK's ``fees`` is HSDS's older name for ``fees_description``: a record with only
+    # ``fees`` has its description there. (Not the other way round: Waymark keeps the two
+    # apart, and its own export gives ``fees`` only when a listing has it.)
     if "fees" in record and "fees_description" not in record:
         record["fees_description"] = record["fees"]
-    elif "fees_description" in record and "fees" not in record:
-        record["fees"] = record["fees_description"]
     for area in _list(record.get("service_areas")):
         if "service_area" in area and "name" not in area:
             area["name"] = area["service_area"]

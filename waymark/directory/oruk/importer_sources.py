@@ -96,15 +96,38 @@ def fetch_bytes(url):
 
 
 def parse_json(body, where):
+    """The JSON value of ``body``; newline-delimited JSON (one service per line, as the API's
+    ``format=ndjson`` and ``export_directory --format ndjson`` give) is read as a list."""
     try:
-        return json.loads(body.decode("utf-8-sig"))
+        text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SourceError(_("%(where)s is not UTF-8 text.") % {"where": where}) from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
+        records = _ndjson_records(text)
+        if records is not None:
+            return records
         raise SourceError(
             _("%(where)s is not JSON (line %(line)d, column %(column)d: %(reason)s).")
             % {"where": where, "line": error.lineno, "column": error.colno, "reason": error.msg}
         ) from None
+
+
+def _ndjson_records(text):
+    """The objects of newline-delimited JSON, or None if ``text`` is not that."""
+    records = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        records.append(value)
+    return records if len(records) > 1 else None
 
 
 def _read_local(source):

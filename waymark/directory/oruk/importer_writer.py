@@ -323,6 +323,8 @@ class RecordWriter:
         self.warnings = []
         self.restricted_to_areas = None
         self.need_ids = set()
+        # The incoming attribute id of each Waymark need the record names, kept on the link.
+        self.need_attribute_ids = {}
         self.service_id = None
 
     # --- from the record to rows --------------------------------------------------------------
@@ -498,6 +500,8 @@ class RecordWriter:
                 if owner_kind == "service":
                     # A Waymark need: written with the others by write_needs.
                     self.need_ids.add(term_id)
+                    if item.get("id"):
+                        self.need_attribute_ids.setdefault(term_id, _uuid(item["id"]))
                     continue
                 link_type = NEED_LINK_TYPE
             elif isinstance(term, dict):
@@ -745,7 +749,8 @@ class RecordWriter:
     def write_needs(self, service_id, need_ids, *, current=None, pending=None):
         """Make the service's Waymark needs exactly ``need_ids``. ``current``: the needs it has
         now, when already read (for a chunk at once); ``pending``: hand the new links to the
-        chunk's ``PendingRows`` rather than inserting them now."""
+        chunk's ``PendingRows`` rather than inserting them now. A new link keeps the id the
+        record gave its attribute (so an exported map comes back the same), else a stable one."""
         if current is None:
             current = set(
                 Attribute.objects.filter(
@@ -762,7 +767,7 @@ class RecordWriter:
             ).delete()
         links = [
             Attribute(
-                id=uuid.uuid5(service_id, f"need:{need}"),
+                id=self.need_attribute_ids.get(need) or uuid.uuid5(service_id, f"need:{need}"),
                 taxonomy_term_id=need,
                 link_entity="service",
                 link_id=service_id,

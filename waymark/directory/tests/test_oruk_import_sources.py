@@ -234,6 +234,26 @@ class PackageTests(BaseTestCase):
         self.assertIn("datapackage.json", run.error)
 
 
+class NdjsonTests(BaseTestCase):
+    def test_it_reads_one_service_per_line_as_the_api_and_the_export_write_them(self):
+        body = "\n".join(json.dumps(record) for record in services(3)) + "\n"
+
+        run = do_import(body.encode(), filename="waymark-directory.ndjson")
+
+        self.assertEqual((run.error, run.created, run.rejected), ("", 3, 0))
+        self.assertEqual(
+            sorted(Service.objects.values_list("name", flat=True)), ["Service 0", "Service 1", "Service 2"]
+        )
+
+    def test_a_line_that_is_not_json_fails_the_file_clearly(self):
+        body = json.dumps(services(1)[0]) + "\n{not json\n"
+
+        run = do_import(body.encode(), filename="broken.ndjson")
+
+        self.assertEqual(run.status, ImportRun.Status.FAILED)
+        self.assertIn("is not JSON", run.error)
+
+
 class BadSourceTests(BaseTestCase):
     def assert_failed(self, run, words):
         self.assertEqual(run.status, ImportRun.Status.FAILED)
