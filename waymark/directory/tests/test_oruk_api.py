@@ -691,6 +691,7 @@ class QueryCountTests(OrukTestCase):
             "organizations?full_service=true&per_page={n}&page={p}",
             "taxonomy_terms?per_page={n}&page={p}",
         ]
+
         # /services serves stored records (published.py): its count differs between a page
         # built after a change ("cold") and one served as stored ("warm"); each is fixed.
         def cold_and_warm(url):
