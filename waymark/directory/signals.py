@@ -3,8 +3,9 @@
 A service's ``search_facets`` hold the map cells of its locations (see
 ``search_index.facet_tokens``), so saving a location, or linking a service to a location or
 unlinking it, rebuilds the search fields of the services concerned, whoever makes the change
-(a change request, the admin, an import). Bulk writes send no signals: code that creates
-locations in bulk (``demo.py``, ``scale.py``) fills ``search_facets`` itself.
+(a change request, the admin). Bulk writes send no signals: code that creates locations in
+bulk fills ``search_facets`` itself (``demo.py``, ``scale.py``, and the importer with
+``oruk/importer.py``'s ``rebuild_search_fields`` for each chunk).
 """
 
 from django.db.models.signals import post_delete, post_save
