@@ -5,7 +5,7 @@ A service's ``search_facets`` hold the map cells of its locations (see
 unlinking it, rebuilds the search fields of the services concerned, whoever makes the change
 (a change request, the admin). Bulk writes send no signals: code that creates locations in
 bulk fills ``search_facets`` itself (``demo.py``, ``scale.py``, and the importer with
-``oruk/importer.py``'s ``rebuild_search_fields`` for each chunk).
+``oruk/importer_writer.py``'s ``rebuild_search_fields`` for each chunk).
 """
 
 from django.db.models.signals import post_delete, post_save
