@@ -10,8 +10,8 @@ What it prints, against the issue's targets (reported, never enforced):
    request (``bench/urls.py``: the same service rows read with ``.values()`` and dumped as
    JSON, nothing nested): target ≥ 0.6× that view's requests per second. A middle page and
    the last page are timed too (the cost must not grow with the page number).
-2. The ndjson export (``iter_full_services`` over the public map, as the export command and
-   ``?format=ndjson`` stream it) at a quarter, a half and all of the services: seconds, cold
+2. The ndjson export (``export.write_ndjson``, as the export command writes it; the API's
+   ``?format=ndjson`` streams the same stored records) at a quarter, a half and all of the services: seconds, cold
    (just after a change, every stored record rebuilt) and warm, and peak traced memory
    (target: 20,000 in ≤ 10 s, memory flat as N grows).
 3. Importing ``--import-services`` services (default 10,000) from an ORUK JSON file made from
@@ -95,7 +95,7 @@ def api_rates(requests, warmup):
 def ndjson_export(total):
     from waymark.directory.oruk.serialise import public_services
 
-    print("\n  ndjson export (iter_full_services over the public map, written to a temporary file)")
+    print("\n  ndjson export (export.write_ndjson, as export_directory writes it, to a temporary file)")
     print("  cold: the first export after a change to the map (every stored record rebuilt);")
     print("  warm: the next one (the stored records served as they are)")
     print("  services   cold s   warm s   peak MB (cold)   target")
@@ -136,12 +136,11 @@ def _touch_map(service_id):
 
 
 def _write_ndjson(queryset):
-    from waymark.directory.oruk.serialise import iter_full_services
+    """The export as ``export_directory --format ndjson`` writes it."""
+    from waymark.directory.oruk.export import write_ndjson
 
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
-        for record in iter_full_services(queryset):
-            out.write(json.dumps(record, ensure_ascii=False))
-            out.write("\n")
+    with tempfile.TemporaryFile("wb") as out:
+        write_ndjson(out, queryset)
 
 
 def _new_ids(value):
