@@ -45,29 +45,9 @@ PACKAGE_NAME = "waymark-directory"
 TABULAR_FILE_NAME = "waymark-directory-hsds.zip"
 # How long one download's request for a rebuild stops others asking for the same version.
 BUILD_TASK_GUARD_SECONDS = 15 * 60
-# Every table the export reads: a change to any of them (or a row removed) makes a new package.
-EXPORTED_MODELS = (
-    models.Organization,
-    models.OrganizationIdentifier,
-    models.Program,
-    models.Funding,
-    models.Service,
-    models.ServiceArea,
-    models.CostOption,
-    models.RequiredDocument,
-    models.ServiceCapacity,
-    models.Location,
-    models.Address,
-    models.Accessibility,
-    models.ServiceAtLocation,
-    models.Contact,
-    models.Phone,
-    models.Language,
-    models.Schedule,
-    models.Taxonomy,
-    models.TaxonomyTerm,
-    models.Attribute,
-)
+# Every table the export reads (the same as the stored records read): a change to any of them
+# (or a row removed) makes a new package.
+EXPORTED_MODELS = published.WATCHED_MODELS
 
 
 def attribution():

@@ -59,7 +59,7 @@ from waymark.directory.models import (
     Translation,
     Unit,
 )
-from waymark.directory.oruk import extensions
+from waymark.directory.oruk import extensions, serialise
 from waymark.directory.search_index import facet_tokens
 from waymark.lib.text import normalise_search_text
 
@@ -89,56 +89,26 @@ MODELS = {
 }
 # Written in this order (a row's parents before it).
 WRITE_ORDER = tuple(MODELS)
-# The HSDS fields read from a record for each kind; the rest are Waymark's or relations.
+
+
+def _own(model, names):
+    """Of the names the serialiser publishes for ``model``, those that are the object's own
+    values: not its id, nor the links to other objects (written from the nesting)."""
+    links = {field.attname for field in model._meta.concrete_fields if field.is_relation}
+    return tuple(name for name in names if name != "id" and name not in links)
+
+
+# The HSDS fields read from a record for each kind: what the API publishes of it (one list,
+# serialise.py's, for both ways); the rest are Waymark's or relations.
 HSDS_FIELDS = {
-    "organization": (
-        "name",
-        "alternate_name",
-        "description",
-        "email",
-        "website",
-        "tax_status",
-        "tax_id",
-        "year_incorporated",
-        "legal_status",
-        "logo",
-        "uri",
-    ),
-    "service": (
-        "name",
-        "alternate_name",
-        "description",
-        "url",
-        "email",
-        "status",
-        "interpretation_services",
-        "application_process",
-        "fees_description",
-        "wait_time",
-        "fees",
-        "accreditations",
-        "eligibility_description",
-        "minimum_age",
-        "maximum_age",
-        "licenses",
-        "alert",
-        "last_modified",
-    ),
-    "location": (
-        "location_type",
-        "url",
-        "name",
-        "alternate_name",
-        "description",
-        "transportation",
-        "latitude",
-        "longitude",
-        "external_identifier",
-        "external_identifier_type",
-    ),
-    "taxonomy_term": ("code", "name", "description", "language", "term_uri"),
+    "organization": _own(Organization, serialise.ORGANIZATION_FIELDS),
+    # A temporary notice is published only while it applies, so it is not in SERVICE_FIELDS.
+    "service": (*_own(Service, serialise.SERVICE_FIELDS), "alert"),
+    "location": _own(Location, serialise.LOCATION_FIELDS),
+    "taxonomy_term": _own(TaxonomyTerm, serialise.TAXONOMY_TERM_FIELDS),
     "attribute": ("link_type", "value"),
 }
+
 # The kinds whose existing rows this source may only change if it made them.
 SHARED_KINDS = ("organization", "location", "taxonomy", "taxonomy_term")
 # Foreign keys naming an owner, by the kind of the owner.
