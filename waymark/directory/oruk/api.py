@@ -301,17 +301,8 @@ def _ndjson_texts(texts, filename):
 
 def _chunked(queryset, hydrate, serialise_one, chunk_size=NDJSON_CHUNK_SIZE):
     """Every record of ``queryset``, by id, read ``chunk_size`` at a time."""
-    ordered = queryset.order_by("id")
-    last_id = None
-    while True:
-        chunk = ordered if last_id is None else ordered.filter(id__gt=last_id)
-        ids = list(chunk.values_list("id", flat=True)[:chunk_size])
-        if not ids:
-            return
+    for ids in _chunks_of_ids(queryset, chunk_size):
         yield from (serialise_one(obj) for obj in hydrate(ids))
-        if len(ids) < chunk_size:
-            return
-        last_id = ids[-1]
 
 
 def _in_order(queryset, ids):
