@@ -46,6 +46,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # import ApiError and friends from here without a circular import.
 ROUTERS = [
     ("", "waymark.accounts.api.router"),
+    ("", "waymark.people.api.router"),
+    ("", "waymark.hubs.api.router"),
 ]
 
 

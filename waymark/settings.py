@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "waymark.notify",
     "waymark.places",
     "waymark.directory",
+    "waymark.people",
+    "waymark.hubs",
     "waymark.ops",
     "django.contrib.admin",
     "django.contrib.auth",

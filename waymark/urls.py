@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("", include("waymark.accounts.token_urls")),
     path("", include("waymark.audit.urls")),
     path("", include("waymark.directory.urls")),
+    path("", include("waymark.people.urls")),
+    path("", include("waymark.hubs.urls")),
     prefix_default_language=False,
 )
 

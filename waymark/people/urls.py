@@ -1,0 +1,5 @@
+"""The people pages; every name is ``people:<name>``."""
+
+app_name = "people"
+
+urlpatterns = []
