@@ -1,0 +1,144 @@
+"""Who may see and run which hub: the one door to hubs, sessions and the rota.
+
+Everything is decided by the membership the request acts for (never another organisation the
+user also belongs to):
+
+- the lead organisation's coordinators and organisation admins run all its hubs, and alone
+  change a hub's settings (team, partners, sites, patterns) or add a hub;
+- the hub's team (members of the lead organisation assigned to it, whatever their roles) run
+  its sessions and rota;
+- a partner organisation's coordinators, admins and caseworkers answer its own invitations.
+
+Anything else is 404, the same as something that does not exist.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from waymark.accounts.models import Role
+from waymark.hubs.actions import ROTA_RESPONDER_ROLES
+from waymark.hubs.models import Hub, HubSession, RotaInvitation
+
+LEAD_ROLES = (Role.COORDINATOR, Role.ORGANISATION_ADMIN)
+
+
+def _membership(request):
+    return getattr(request, "membership", None)
+
+
+def is_hub_lead(membership):
+    """True if the membership can set up hubs for its organisation."""
+    return membership is not None and membership.has_role(*LEAD_ROLES)
+
+
+def hubs_for_membership(membership):
+    """The hubs this membership runs: all its organisation's hubs for a coordinator or admin,
+    else the hubs whose team it is on."""
+    if membership is None:
+        return Hub.objects.none()
+    if is_hub_lead(membership):
+        return Hub.objects.filter(lead_organisation_id=membership.organisation_id)
+    return Hub.objects.filter(lead_organisation_id=membership.organisation_id, team=membership)
+
+
+def hubs_for_user(request):
+    return hubs_for_membership(_membership(request))
+
+
+def hubs_on_rota_of(organisation):
+    """The hubs an organisation is a partner of (whose rota it can be invited to)."""
+    return Hub.objects.filter(partners=organisation)
+
+
+def hubs_visible_to(membership):
+    """Hubs the membership may read about in the API: those it runs, and those its
+    organisation is a partner of."""
+    if membership is None:
+        return Hub.objects.none()
+    return Hub.objects.filter(
+        Q(pk__in=hubs_for_membership(membership).values("pk")) | Q(partners=membership.organisation_id)
+    ).distinct()
+
+
+def require_hub_lead(request):
+    """The acting membership if it may add hubs and change their settings; else 404."""
+    membership = _membership(request)
+    if not is_hub_lead(membership):
+        raise Http404
+    return membership
+
+
+def get_hub_for_user(request, hub_uuid, *, settings=False):
+    """A hub the user runs; with ``settings``, one whose settings they may change. Else 404."""
+    hubs = hubs_for_user(request)
+    if settings:
+        membership = _membership(request)
+        if not is_hub_lead(membership):
+            raise Http404
+    try:
+        return hubs.select_related("area", "lead_organisation", "service").get(uuid=hub_uuid)
+    except Hub.DoesNotExist:
+        raise Http404 from None
+
+
+def get_visible_hub(membership, hub_uuid):
+    try:
+        return hubs_visible_to(membership).get(uuid=hub_uuid)
+    except Hub.DoesNotExist:
+        raise Http404 from None
+
+
+def get_session_for_user(request, session_uuid):
+    """A session of a hub the user runs; else 404."""
+    try:
+        return (
+            HubSession.objects.filter(hub__in=hubs_for_user(request))
+            .select_related("hub__lead_organisation", "hub__area", "site", "pattern")
+            .get(uuid=session_uuid)
+        )
+    except HubSession.DoesNotExist:
+        raise Http404 from None
+
+
+def get_pattern_for_user(request, hub, pattern_uuid):
+    """A pattern of ``hub`` (already fetched through get_hub_for_user with settings); else 404."""
+    try:
+        return hub.patterns.select_related("site").get(uuid=pattern_uuid)
+    except hub.patterns.model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_rota_invitation_for_user(request, invitation_uuid):
+    """A rota invitation of a session the user runs (to record attendance); else 404."""
+    try:
+        return (
+            RotaInvitation.objects.filter(session__hub__in=hubs_for_user(request))
+            .select_related("session__hub", "organisation")
+            .get(uuid=invitation_uuid)
+        )
+    except RotaInvitation.DoesNotExist:
+        raise Http404 from None
+
+
+def require_rota_responder(request):
+    """The acting membership if it may answer rota invitations for its organisation; else 404."""
+    membership = _membership(request)
+    if membership is None or not membership.has_role(*ROTA_RESPONDER_ROLES):
+        raise Http404
+    return membership
+
+
+def invitations_for_partner(organisation):
+    """The rota invitations sent to an organisation, with what their pages show."""
+    return RotaInvitation.objects.filter(organisation=organisation).select_related(
+        "session__hub", "session__site", "organisation"
+    )
+
+
+def get_invitation_for_partner(request, invitation_uuid):
+    """An invitation to the organisation the user acts for, if they may answer it; else 404."""
+    membership = require_rota_responder(request)
+    try:
+        return invitations_for_partner(membership.organisation).get(uuid=invitation_uuid)
+    except RotaInvitation.DoesNotExist:
+        raise Http404 from None
