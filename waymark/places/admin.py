@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from waymark.places.models import Area, OutcodeCentroid, PostcodeCentroid
+from waymark.places.models import AccommodationSite, Area, OutcodeCentroid, PostcodeCentroid
 from waymark.places.postcodes import normalise_postcode
 
 
@@ -60,3 +60,14 @@ class PostcodeCentroidAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccommodationSite)
+class AccommodationSiteAdmin(admin.ModelAdmin):
+    """The register of asylum accommodation sites, so that a person's journey can name one."""
+
+    list_display = ["name", "kind", "provider", "area", "opened_on", "closed_on"]
+    list_filter = ["kind", "provider", "area"]
+    search_fields = ["name"]
+    list_select_related = ["provider", "area"]
+    autocomplete_fields = ["area"]

@@ -106,3 +106,67 @@ class PostcodeCentroid(models.Model):
 
     def __str__(self):
         return self.postcode
+
+
+class AccommodationSite(models.Model):
+    """A place where the Home Office houses people seeking asylum: an Initial Accommodation
+    centre, a contingency hotel, a block of dispersal housing, a large site.
+
+    Kept minimal on purpose, so that a person's asylum journey can name the site they live at
+    and a council can keep its register of sites. Edited in the admin. A site that has closed
+    keeps its row (journeys in the past still name it) with the date it closed.
+    """
+
+    class Kind(models.TextChoices):
+        INITIAL_ACCOMMODATION = "initial_accommodation", _("Initial Accommodation")
+        CONTINGENCY_HOTEL = "contingency_hotel", _("Contingency hotel")
+        DISPERSAL = "dispersal", _("Dispersal accommodation")
+        LARGE_SITE = "large_site", _("Large site (former military site, barge)")
+        OTHER = "other", _("Other")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    # The Home Office's contracted provider (Mears, Serco, Clearsprings Ready Homes): reference
+    # data in accounts.NationalBody.
+    provider = models.ForeignKey(
+        "accounts.NationalBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accommodation_sites",
+        limit_choices_to={"kind": "accommodation_provider"},
+        verbose_name=_("accommodation provider"),
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="accommodation_sites", verbose_name=_("area"))
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, help_text=_("Leave empty while people still live there.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area__name", "name"]
+        verbose_name = _("accommodation site")
+        verbose_name_plural = _("accommodation sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(opened_on__isnull=True)
+                    | models.Q(closed_on__isnull=True)
+                    | models.Q(closed_on__gte=models.F("opened_on"))
+                ),
+                name="places_accommodation_site_closes_after_opening",
+                violation_error_message=_("A site cannot close before it opened."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.area})" if self.area_id else self.name
+
+    def is_open_on(self, day):
+        """True if the site housed people on ``day`` (a site with no dates is taken as open)."""
+        if self.opened_on and day < self.opened_on:
+            return False
+        return not (self.closed_on and day > self.closed_on)
