@@ -146,8 +146,9 @@ def derived_opening_times(hub, today=None):
         start = pattern.starts_on
         for hole in [*sorted(holes[pattern.pk]), None]:
             end = hole - dt.timedelta(days=1) if hole is not None else pattern.ends_on
-            # A piece that is empty (two holes in a row) or over before today is left out.
-            if end is None or (start <= end and end >= today):
+            # A piece over before today, or with none of the pattern's days in it (between two
+            # holes), is left out.
+            if end is None or (end >= today and pattern_dates(pattern, start, end)):
                 schedules.append(
                     {
                         "freq": Schedule.Frequency.WEEKLY,
