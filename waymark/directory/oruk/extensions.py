@@ -25,6 +25,8 @@ with ``link_type`` ``need``); ``need_attributes`` publishes them and ``need_term
 """
 
 import datetime as dt
+import functools
+import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -48,6 +50,7 @@ TAXONOMY_VERSION = "1"
 TAXONOMY_ID = uuid.uuid5(NAMESPACE, "taxonomy")
 
 
+@functools.cache
 def term_id(code):
     """The fixed id of the Waymark service details term ``code``."""
     return uuid.uuid5(NAMESPACE, f"term:{code}")
@@ -282,16 +285,38 @@ def term_dict(term):
     }
 
 
+def _uuid5_text(name):
+    """``str(uuid.uuid5(NAMESPACE, name))``, without building two UUID objects on the way: a
+    full export derives hundreds of thousands of attribute ids."""
+    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + name.encode(), usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+# Each term's ORUK dict, built once (every attribute nests its term; nothing changes them).
+_TERM_DICTS = {}
+
+
+def _term_dict_once(term):
+    found = _TERM_DICTS.get(term.code)
+    if found is None:
+        found = _TERM_DICTS[term.code] = term_dict(term)
+    return found
+
+
 def _attribute(term, entity, link_id, value=""):
     """An ORUK attribute of ``term`` on the object ``link_id``. Its id is derived from what it
     says, so the same fact has the same id in every export."""
+    link_id = str(link_id)
     attribute = {
-        "id": str(uuid.uuid5(NAMESPACE, f"attribute:{link_id}:{term.code}:{value}")),
-        "link_id": str(link_id),
+        "id": _uuid5_text(f"attribute:{link_id}:{term.code}:{value}"),
+        "link_id": link_id,
         "link_type": term.link_type,
         "link_entity": entity,
-        "taxonomy_term_id": str(term.id),
-        "taxonomy_term": term_dict(term),
+        "taxonomy_term_id": _term_dict_once(term)["id"],
+        "taxonomy_term": _term_dict_once(term),
     }
     if value != "":
         attribute["value"] = value

@@ -25,11 +25,12 @@ The functions other parts of Waymark reuse: ``public_services``, ``public_organi
 """
 
 import datetime as dt
+import functools
 import json
 import uuid
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from waymark.directory.models import (
@@ -44,6 +45,7 @@ from waymark.directory.models import (
     Organization,
     OrganizationIdentifier,
     Phone,
+    Program,
     RequiredDocument,
     Schedule,
     Service,
@@ -54,6 +56,7 @@ from waymark.directory.models import (
     TaxonomyTerm,
 )
 from waymark.directory.oruk import extensions
+from waymark.directory.oruk.rows import Row, read_rows
 
 # How many services ``iter_full_services`` reads at a time: enough to keep the number of
 # queries per service small, few enough that memory stays flat.
@@ -75,13 +78,17 @@ def _fields(obj, names, *, required=()):
     """``{name: value}`` for ``names`` of ``obj``, leaving out empty values except ``required``.
     A name ``"x_id"`` reads the foreign key column ``x_id``."""
     record = {}
+    # A Row is a dict: reading it as one skips attribute lookup, which a full export does
+    # millions of times.
+    read = obj.__getitem__ if isinstance(obj, dict) else functools.partial(getattr, obj)
     for name in names:
-        value = getattr(obj, name)
+        value = read(name)
         if value is None or value == "":
             if name in required:
                 record[name] = ""
             continue
-        record[name] = _json_value(value)
+        # Most values are text already (rows.py reads ids as text): skip the conversions.
+        record[name] = value if type(value) is str else _json_value(value)
     return record
 
 
@@ -343,29 +350,6 @@ ATTRIBUTE_READ = ("id", "link_id", "link_type", "link_entity", "taxonomy_term_id
 IDENTIFIER_READ = ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier")
 
 
-class Row(dict):
-    """One object read with ``.values_list``, whose columns read as attributes (``row.number``)
-    as a model instance's do, so the dict functions take either. Its nested lists are set the
-    same way (``row.languages_list``). Building these instead of model instances, and grouping
-    them in plain dicts instead of Django's prefetching, is what makes a full service cheap."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    __setattr__ = dict.__setitem__
-
-
-def _rows(model, names, condition):
-    """The ``model`` objects matching ``condition`` (a Q), as Rows of ``names``, in the model's
-    own order (``Meta.ordering``, as its related managers give them)."""
-    return [Row(zip(names, values, strict=True)) for values in model.objects.filter(condition).values_list(*names)]
-
-
 def _grouped(rows, key):
     """``{value of key: [rows with it]}``, keeping the rows' order; rows with no value are left out."""
     groups = {}
@@ -415,6 +399,15 @@ def _service_at_location_dict(link, *, full_location=True):
     return record
 
 
+def _full_organization_once(organization):
+    """The organisation's full dict, built once per instance: ``hydrate_services`` gives the
+    services of one organisation the same instance, and each of their records nests it."""
+    record = organization.get("_oruk_full_record")
+    if record is None:
+        record = organization["_oruk_full_record"] = organization_dict(organization, full=True)
+    return record
+
+
 def full_service_dict(service, *, today=None, with_locations=True):
     """A service hydrated by ``hydrate_services`` as the fully nested ORUK ``service``.
     ``with_locations=False`` leaves out ``service_at_locations`` (a service-at-location's own
@@ -438,7 +431,7 @@ def full_service_dict(service, *, today=None, with_locations=True):
             [_service_at_location_dict(link) for link in service.service_at_locations_list],
         )
     _put(record, "languages", [_language_dict(language) for language in service.languages_list])
-    record["organization"] = organization_dict(service.organization, full=True)
+    record["organization"] = _full_organization_once(service.organization)
     if service.program_id:
         record["program"] = _fields(
             service.program,
@@ -470,61 +463,99 @@ def full_service_dict(service, *, today=None, with_locations=True):
     return record
 
 
+class ServiceRow(Row):
+    """A service read as a row, with the model's own ways of deriving what a record shows."""
+
+    __slots__ = ()
+    assured_date = Service.assured_date
+    current_alert = Service.current_alert
+
+
+class AllOf(list):
+    """A list read the way a prefetched related manager is: ``.all()``."""
+
+    def all(self):
+        return self
+
+
+# What ``hydrate_services`` reads of a service, its organisation and programme: every column
+# but the search index's.
+SERVICE_READ = tuple(
+    field.attname for field in Service._meta.concrete_fields if field.name not in Service.SEARCH_FIELDS
+)
+ORGANIZATION_READ = tuple(field.attname for field in Organization._meta.concrete_fields)
+PROGRAM_READ = ("id", "organization_id", "name", "alternate_name", "description")
+RESTRICTED_READ = ("service_id", "area_id", "area__gss_code", "area__slug", "area__name")
+
+
 def hydrate_services(ids):
     """The services with these ids, in this order, with everything a full record reads.
 
-    A fixed number of queries (twelve) however many ids: keep them to a few hundred per call
-    (SQLite limits the parameters of one query). The services, their organisations and
-    programmes are model instances; everything nested is Rows, set on them as
-    ``<relation>_list`` (``service.phones_list``, ``link.location.addresses_list``). Each
+    A fixed number of queries however many ids: keep them to a few hundred per call. Every
+    object is a Row (see ``rows.py``: ids are text), the services ``ServiceRow``s; nested
+    lists are set on them as ``<relation>_list`` (``service.phones_list``,
+    ``link.location.addresses_list``), and ``service.organization``, ``service.program`` and
+    ``service.restricted_to_areas`` (``.all()``) as on a model instance. Each
     service also gets ``oruk_attributes`` (its HSDS ``Attribute`` rows) and ``oruk_terms``
     (``{term id: taxonomy_term dict}``)."""
     ids = list(ids)
     if not ids:
         return []
-    services = list(
-        Service.objects.filter(id__in=ids)
-        .defer("search_text", "search_facets")
-        .select_related("organization", "program")
-        .prefetch_related("restricted_to_areas")
+    services = read_rows(Service, SERVICE_READ, {"id": ids}, row_class=ServiceRow)
+    organizations = {
+        row.id: row for row in read_rows(Organization, ORGANIZATION_READ, {"id": {s.organization_id for s in services}})
+    }
+    programs = {row.id: row for row in read_rows(Program, PROGRAM_READ, {"id": {s.program_id for s in services}})}
+    restricted = _grouped(
+        sorted(
+            read_rows(Service.restricted_to_areas.through, RESTRICTED_READ, {"service_id": [s.id for s in services]}),
+            key=lambda row: (row.area__name, row.area_id),
+        ),
+        "service_id",
     )
     service_ids = [service.id for service in services]
-    organization_ids = {service.organization_id for service in services}
-    links = _rows(ServiceAtLocation, LINK_READ, Q(service_id__in=service_ids))
+    organization_ids = list(organizations)
+    locations = {}
+    links = read_rows(ServiceAtLocation, LINK_READ, {"service_id": service_ids})
     link_ids = [link.id for link in links]
-    locations = {row.id: row for row in _rows(Location, LOCATION_READ, Q(id__in={link.location_id for link in links}))}
+    for row in read_rows(Location, LOCATION_READ, {"id": {link.location_id for link in links}}):
+        locations[row.id] = row
+    # A service's locations in the order the ORM gives them (ServiceAtLocation's Meta.ordering
+    # follows the location to its name).
+    links.sort(key=lambda link: (locations[link.location_id].name, link.id))
     location_ids = list(locations)
-    contacts = _rows(Contact, CONTACT_READ, Q(service_id__in=service_ids))
+    contacts = read_rows(Contact, CONTACT_READ, {"service_id": service_ids})
     # Each kind of object is read once for every parent it can hang from.
-    phones = _rows(
+    phones = read_rows(
         Phone,
         PHONE_READ,
-        Q(service_id__in=service_ids)
-        | Q(location_id__in=location_ids)
-        | Q(organization_id__in=organization_ids)
-        | Q(contact_id__in=[contact.id for contact in contacts])
-        | Q(service_at_location_id__in=link_ids),
+        {
+            "service_id": service_ids,
+            "location_id": location_ids,
+            "organization_id": organization_ids,
+            "contact_id": [contact.id for contact in contacts],
+            "service_at_location_id": link_ids,
+        },
     )
-    languages = _rows(
+    languages = read_rows(
         Language,
         LANGUAGE_READ,
-        Q(service_id__in=service_ids)
-        | Q(location_id__in=location_ids)
-        | Q(phone_id__in=[phone.id for phone in phones]),
+        {"service_id": service_ids, "location_id": location_ids, "phone_id": [phone.id for phone in phones]},
     )
-    schedules = _rows(
+    schedules = read_rows(
         Schedule,
         SCHEDULE_FIELDS,
-        Q(service_id__in=service_ids) | Q(location_id__in=location_ids) | Q(service_at_location_id__in=link_ids),
+        {"service_id": service_ids, "location_id": location_ids, "service_at_location_id": link_ids},
     )
-    funding = _rows(Funding, FUNDING_READ, Q(service_id__in=service_ids) | Q(organization_id__in=organization_ids))
+    funding = read_rows(Funding, FUNDING_READ, {"service_id": service_ids, "organization_id": organization_ids})
     capacities = []
-    for row in ServiceCapacity.objects.filter(service_id__in=service_ids).values_list(
-        *CAPACITY_READ, *(f"unit__{name}" for name in UNIT_READ)
-    ):
-        capacity = Row(zip(CAPACITY_READ, row, strict=False))
-        capacity.unit = Row(zip(UNIT_READ, row[len(CAPACITY_READ) :], strict=True))
+    capacity_columns = (*CAPACITY_READ, *(f"unit__{name}" for name in UNIT_READ))
+    for row in read_rows(ServiceCapacity, capacity_columns, {"service_id": service_ids}):
+        capacity = Row((name, row[name]) for name in CAPACITY_READ)
+        capacity.unit = Row((name, row[f"unit__{name}"]) for name in UNIT_READ)
         capacities.append(capacity)
+    # ServiceCapacity's Meta.ordering follows the unit to its name.
+    capacities.sort(key=lambda capacity: (capacity.unit.name, capacity.id))
 
     languages_of = {key: _grouped(languages, key) for key in ("service_id", "location_id", "phone_id")}
     for phone in phones:
@@ -534,8 +565,8 @@ def hydrate_services(ids):
     funding_of = {key: _grouped(funding, key) for key in ("service_id", "organization_id")}
     for contact in contacts:
         contact.phones_list = phones_of["contact_id"].get(contact.id, [])
-    addresses = _grouped(_rows(Address, ADDRESS_FIELDS, Q(location_id__in=location_ids)), "location_id")
-    accessibility = _grouped(_rows(Accessibility, ACCESSIBILITY_READ, Q(location_id__in=location_ids)), "location_id")
+    addresses = _grouped(read_rows(Address, ADDRESS_FIELDS, {"location_id": location_ids}), "location_id")
+    accessibility = _grouped(read_rows(Accessibility, ACCESSIBILITY_READ, {"location_id": location_ids}), "location_id")
     for location in locations.values():
         location.area = (
             Row(gss_code=location.area__gss_code, slug=location.area__slug) if location.area_id is not None else None
@@ -550,49 +581,63 @@ def hydrate_services(ids):
         link.schedules_list = schedules_of["service_at_location_id"].get(link.id, [])
         link.phones_list = phones_of["service_at_location_id"].get(link.id, [])
     identifiers = _grouped(
-        _rows(OrganizationIdentifier, IDENTIFIER_READ, Q(organization_id__in=organization_ids)), "organization_id"
+        read_rows(OrganizationIdentifier, IDENTIFIER_READ, {"organization_id": organization_ids}), "organization_id"
     )
-    areas = _grouped(_rows(ServiceArea, SERVICE_AREA_READ, Q(service_id__in=service_ids)), "service_id")
-    costs = _grouped(_rows(CostOption, COST_OPTION_READ, Q(service_id__in=service_ids)), "service_id")
-    documents = _grouped(_rows(RequiredDocument, REQUIRED_DOCUMENT_READ, Q(service_id__in=service_ids)), "service_id")
+    areas = _grouped(read_rows(ServiceArea, SERVICE_AREA_READ, {"service_id": service_ids}), "service_id")
+    costs = _grouped(read_rows(CostOption, COST_OPTION_READ, {"service_id": service_ids}), "service_id")
+    documents = _grouped(read_rows(RequiredDocument, REQUIRED_DOCUMENT_READ, {"service_id": service_ids}), "service_id")
     links_of = _grouped(links, "service_id")
     contacts_of = _grouped(contacts, "service_id")
     capacities_of = _grouped(capacities, "service_id")
 
     # The services' attributes as rows, and each of their (few) terms once.
-    attribute_rows = Attribute.objects.filter(link_entity=Service.hsds_entity, link_id__in=service_ids).order_by(
-        "link_id", "taxonomy_term__position", "taxonomy_term__name", "id"
+    attributes = read_rows(
+        Attribute,
+        (*ATTRIBUTE_READ, "taxonomy_term__position", "taxonomy_term__name"),
+        {"link_id": service_ids},
+        only={"link_entity": Service.hsds_entity},
     )
     attributes = _grouped(
-        [Row(zip(ATTRIBUTE_READ, values, strict=True)) for values in attribute_rows.values_list(*ATTRIBUTE_READ)],
+        sorted(
+            attributes,
+            key=lambda row: (row.taxonomy_term__position, row.taxonomy_term__name, row.id),
+        ),
         "link_id",
     )
     term_ids = {attribute.taxonomy_term_id for rows in attributes.values() for attribute in rows}
     terms = {
-        term.id: taxonomy_term_dict(term)
+        str(term.id): taxonomy_term_dict(term)
         for term in TaxonomyTerm.objects.filter(id__in=term_ids).select_related("taxonomy")
     }
 
     by_id = {}
     for service in services:
-        service.phones_list = phones_of["service_id"].get(service.id, [])
-        service.schedules_list = schedules_of["service_id"].get(service.id, [])
-        service.service_areas_list = areas.get(service.id, [])
-        service.service_at_locations_list = links_of.get(service.id, [])
-        service.languages_list = languages_of["service_id"].get(service.id, [])
-        service.funding_list = funding_of["service_id"].get(service.id, [])
-        service.cost_options_list = costs.get(service.id, [])
-        service.required_documents_list = documents.get(service.id, [])
-        service.contacts_list = contacts_of.get(service.id, [])
-        service.capacities_list = capacities_of.get(service.id, [])
+        key = service.id
+        # One row per organisation, so its full dict is built once (see full_service_dict).
+        service.organization = organizations[service.organization_id]
+        service.program = programs.get(service.program_id)
+        service.restricted_to_areas = AllOf(
+            Row(gss_code=row.area__gss_code, slug=row.area__slug) for row in restricted.get(key, [])
+        )
+        service.phones_list = phones_of["service_id"].get(key, [])
+        service.schedules_list = schedules_of["service_id"].get(key, [])
+        service.service_areas_list = areas.get(key, [])
+        service.service_at_locations_list = links_of.get(key, [])
+        service.languages_list = languages_of["service_id"].get(key, [])
+        service.funding_list = funding_of["service_id"].get(key, [])
+        service.cost_options_list = costs.get(key, [])
+        service.required_documents_list = documents.get(key, [])
+        service.contacts_list = contacts_of.get(key, [])
+        service.capacities_list = capacities_of.get(key, [])
         organization = service.organization
-        organization.organization_identifiers_list = identifiers.get(organization.id, [])
-        organization.funding_list = funding_of["organization_id"].get(organization.id, [])
-        organization.phones_list = phones_of["organization_id"].get(organization.id, [])
-        service.oruk_attributes = attributes.get(service.id, [])
+        organization_key = str(organization.id)
+        organization.organization_identifiers_list = identifiers.get(organization_key, [])
+        organization.funding_list = funding_of["organization_id"].get(organization_key, [])
+        organization.phones_list = phones_of["organization_id"].get(organization_key, [])
+        service.oruk_attributes = attributes.get(key, [])
         service.oruk_terms = terms
         by_id[service.id] = service
-    return [by_id[service_id] for service_id in ids if service_id in by_id]
+    return [by_id[str(service_id)] for service_id in ids if str(service_id) in by_id]
 
 
 def full_service(service, *, today=None):
@@ -641,7 +686,7 @@ def full_service_at_location(link_id, *, today=None, services=None):
     if not hydrated:
         return None
     service = hydrated[0]
-    found = next(item for item in service.service_at_locations_list if item.id == link.id)
+    found = next(item for item in service.service_at_locations_list if item.id == str(link.id))
     record = _service_at_location_dict(found)
     record["service"] = full_service_dict(service, today=today, with_locations=False)
     return record
@@ -655,13 +700,14 @@ def hydrate_service_at_locations(ids):
         link.id: link for link in ServiceAtLocation.objects.filter(id__in=ids).only("id", "service_id", "location_id")
     }
     services = {service.id: service for service in hydrate_services({link.service_id for link in links.values()})}
+    services = {uuid.UUID(key): service for key, service in services.items()}
     ordered = []
     for link_id in ids:
         link = links.get(link_id)
         if link is None or link.service_id not in services:
             continue
         service = services[link.service_id]
-        found = next(item for item in service.service_at_locations_list if item.id == link_id)
+        found = next(item for item in service.service_at_locations_list if item.id == str(link_id))
         found.full_service = service
         ordered.append(found)
     return ordered
@@ -700,7 +746,7 @@ def full_organization_dicts(organizations, *, full_service=False, today=None):
     full_services = {}
     if full_service:
         ids = [service.id for organization in organizations for service in organization.public_services]
-        full_services = {service.id: service for service in hydrate_services(ids)}
+        full_services = {uuid.UUID(service.id): service for service in hydrate_services(ids)}
     records = []
     for organization in organizations:
         if full_service:

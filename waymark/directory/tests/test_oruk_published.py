@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from waymark.directory.models import (
@@ -23,7 +25,8 @@ from waymark.directory.models import (
     TaxonomyTerm,
     Unit,
 )
-from waymark.directory.oruk import published
+from waymark.directory.oruk import published, serialise
+from waymark.directory.tests.builders import make_organization, make_service
 from waymark.directory.tests.test_oruk_api import SECRETS, OrukTestCase
 from waymark.places.models import Area
 
@@ -265,3 +268,25 @@ class MapVersionTests(RecordsTestCase):
         self.assertEverywhere(self.food_bank, lambda record: record["phones"][0]["number"], "0800 444 555")
         Phone.objects.filter(service=self.food_bank).update(number="0800 666 777")
         self.assertEverywhere(self.food_bank, lambda record: record["phones"][0]["number"], "0800 666 777")
+
+
+class StoredByALongReadTests(TransactionTestCase):
+    """A full export outside any transaction (``export_directory``) stores every record it had
+    to build: on PostgreSQL from a writer thread on its own connection, while the next chunk
+    is built. The next export then reads them as they are."""
+
+    def test_the_records_an_export_built_are_stored_for_the_next_one(self):
+        organization = make_organization("Irwell Welcome Hub")
+        services = [make_service(f"Service {index}", organization=organization) for index in range(5)]
+        ids = [service.id for service in services]
+
+        texts = list(published.iter_records(serialise.public_services(), published.FULL, chunk_size=2))
+
+        self.assertEqual(sorted(json.loads(text)["id"] for text in texts), sorted(str(i) for i in ids))
+        _version, stored = published._current_records(ids, published.FULL, timezone.localdate())
+        self.assertEqual(sorted(stored), sorted(ids))
+        self.assertEqual(sorted(stored.values()), sorted(texts))
+        with CaptureQueriesContext(connection) as context:
+            again = list(published.iter_records(serialise.public_services(), published.FULL, chunk_size=10))
+        self.assertEqual(again, [stored[service_id] for service_id in sorted(ids)])
+        self.assertEqual(len(context.captured_queries), 1)
