@@ -160,6 +160,10 @@ class Person(models.Model):
         """The distinct words of the display name, as search stores them (PersonNameWord)."""
         return sorted(set(normalise_words(self.display_name)))
 
+    def current_journey(self):
+        """The latest journey record (where they are now), or None."""
+        return self.journey.select_related("accommodation_site").first()
+
     def may_contact(self, at=None):
         """True if the organisation may call or text them now: not "do not contact", and an
         active consent to be contacted. Withdrawing that consent makes this False at once."""
