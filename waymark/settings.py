@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "waymark.directory",
     "waymark.people",
     "waymark.hubs",
+    "waymark.referrals",
     "waymark.ops",
     "django.contrib.admin",
     "django.contrib.auth",

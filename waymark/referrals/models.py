@@ -1,0 +1,1 @@
+"""The referrals models: signposting now, closed-loop referrals later (issue 7)."""
