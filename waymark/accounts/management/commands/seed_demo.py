@@ -18,6 +18,7 @@ from django.db import transaction
 from waymark.accounts import demo as content
 from waymark.accounts.models import Membership, Network, Organisation, PlatformRole, User
 from waymark.directory.demo import seed_directory
+from waymark.hubs.demo import seed_hubs
 from waymark.places.models import Area
 
 
@@ -111,7 +112,12 @@ def _reset_platform_roles(demo, user, specs):
     PlatformRole.objects.filter(user=user).exclude(pk__in=kept).delete()
 
 
-STEPS = [seed_areas, seed_networks, seed_organisations, seed_users, seed_directory]
+def seed_hub_step(demo):
+    # After the users: the Bolton hub's team are the demo volunteer, caseworker and coordinator.
+    seed_hubs()
+
+
+STEPS = [seed_areas, seed_networks, seed_organisations, seed_users, seed_directory, seed_hub_step]
 
 
 class Command(BaseCommand):
