@@ -155,6 +155,8 @@ def _find_by_name(organisation, people, query, limit, *, whole_words=False):
 def _corrections(organisation, words):
     """For each typed word, the name words it may be a misspelling of (perhaps none); None
     when no word has any."""
+    if not any(max_distance(word) for word in words):
+        return None
     vocabulary = name_vocabulary(organisation)
     corrected = [
         [known for known in vocabulary.closest(word)[:_CORRECTIONS_PER_WORD] if known != word]
@@ -192,15 +194,17 @@ _vocabularies_lock = threading.Lock()
 
 def name_vocabulary(organisation):
     """The organisation's name words (one query when nothing was added since the last search)."""
+    # The uuid too: a database rebuilt (or a test rolled back) may reuse a primary key.
+    key = (organisation.pk, organisation.uuid)
     words = PersonNameWord.objects.filter(organisation=organisation)
     latest_id = words.aggregate(latest=Max("id"))["latest"] or 0
     with _vocabularies_lock:
-        read_up_to, built_at, vocabulary = _vocabularies.get(organisation.pk, (0, 0.0, None))
+        read_up_to, built_at, vocabulary = _vocabularies.get(key, (0, 0.0, None))
     if vocabulary is None or time.monotonic() - built_at > VOCABULARY_MAX_AGE or latest_id < read_up_to:
         vocabulary = NameVocabulary(words.order_by().values_list("word", flat=True).iterator(chunk_size=5000))
         built_at = time.monotonic()
     elif latest_id > read_up_to:
         vocabulary.add(words.filter(id__gt=read_up_to).order_by().values_list("word", flat=True))
     with _vocabularies_lock:
-        _vocabularies[organisation.pk] = (latest_id, built_at, vocabulary)
+        _vocabularies[key] = (latest_id, built_at, vocabulary)
     return vocabulary
