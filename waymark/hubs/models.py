@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.models import Membership, Organisation
+from waymark.lib.fields import EncryptedTextField
 from waymark.places.models import Area
 
 LONDON = ZoneInfo("Europe/London")
@@ -366,3 +367,121 @@ class RotaInvitation(models.Model):
 
     def offer_labels(self):
         return offer_labels(self.offers)
+
+
+# --- check-in: the visits of people to sessions -------------------------------------------
+
+
+class Given(models.TextChoices):
+    """What can be given to someone at a visit, counted. Each value is the name of the
+    Visit field holding its count."""
+
+    HOT_MEALS = "hot_meals", _("Hot meals")
+    FOOD_PARCELS = "food_parcels", _("Food parcels")
+    CLOTHES = "clothes", _("Clothes")
+    DEVICE_OR_DATA = "device_or_data", _("Device or data")
+    TRAVEL = "travel", _("Travel")
+
+
+# The most of one thing given to one person at one visit: more is a typing slip.
+MOST_GIVEN = 20
+
+
+class VisitQuerySet(models.QuerySet):
+    def registered(self):
+        return self.filter(person__isnull=False)
+
+
+class Visit(models.Model):
+    """Someone checked in at a session: a registered person, or an anonymous headcount for
+    someone who does not want to be registered (no person).
+
+    ``client_id`` is the check-in's idempotency key, made by the volunteer's browser (so a
+    check-in queued offline and sent twice is recorded once) or by the server for a plain
+    form. ``request_digest`` fingerprints what that first check-in asked for: the same key with
+    a different request is a conflict, never a second visit. A registered person is checked in
+    once per session.
+
+    ``first_visit`` is worked out at check-in: no earlier visit of this person (people belong to
+    the hub's lead organisation, so this is their first visit to any of its hubs). After
+    check-in the team records the needs raised, what was given and notes; signposting given at
+    the visit is ``referrals.Signposting``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(HubSession, on_delete=models.PROTECT, related_name="visits", verbose_name=_("session"))
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("person"),
+    )
+    anonymous = models.BooleanField(_("anonymous headcount"), default=False)
+    client_id = models.UUIDField(_("check-in key"), unique=True, editable=False)
+    request_digest = models.CharField(max_length=64, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    first_visit = models.BooleanField(_("first visit"), default=False)
+    needs = models.ManyToManyField(
+        "directory.TaxonomyTerm", related_name="visits", blank=True, verbose_name=_("needs raised")
+    )
+    hot_meals = models.PositiveSmallIntegerField(_("hot meals"), default=0)
+    food_parcels = models.PositiveSmallIntegerField(_("food parcels"), default=0)
+    clothes = models.PositiveSmallIntegerField(_("clothes"), default=0)
+    device_or_data = models.PositiveSmallIntegerField(_("device or data"), default=0)
+    travel = models.PositiveSmallIntegerField(_("travel"), default=0)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["checked_in_at", "id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [
+            models.Index(fields=["session", "checked_in_at"], name="hubs_visit_session_time"),
+            models.Index(fields=["person", "checked_in_at"], name="hubs_visit_person_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=Q(person__isnull=False),
+                name="hubs_visit_once_per_session",
+                violation_error_message=_("This person is already checked in at this session."),
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymous=True, person__isnull=True) | Q(anonymous=False, person__isnull=False),
+                name="hubs_visit_person_or_anonymous",
+                violation_error_message=_("A visit is either of a registered person or an anonymous headcount."),
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{given}__lte": MOST_GIVEN}),
+                    name=f"hubs_visit_{given}_at_most",
+                    violation_error_message=_("That is more than can be given to one person at one visit."),
+                )
+                for given in Given.values
+            ],
+        ]
+
+    def __str__(self):
+        who = self.person.display_name if self.person_id else _("anonymous")
+        return f"{who} @ {self.session}"
+
+    def given(self):
+        """What was given, as {Given value: count} for the counts above nought."""
+        return {given: getattr(self, given) for given in Given.values if getattr(self, given)}
+
+    def given_labels(self):
+        return [f"{Given(given).label}: {count}" for given, count in self.given().items()]
