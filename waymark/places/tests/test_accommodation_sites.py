@@ -70,3 +70,15 @@ class AccommodationSiteAdminTestCase(BaseTestCase):
         self.login(self.coordinator)
         response = self.client.get("/admin/places/accommodationsite/")
         self.assertNotEqual(response.status_code, 200)
+
+
+class SeedAccommodationSitesTestCase(BaseTestCase):
+    def test_it_seeds_the_sites_once_however_often_it_runs(self):
+        from waymark.places.demo import seed_accommodation_sites
+
+        seed_accommodation_sites()
+        first = AccommodationSite.objects.count()
+        self.assertGreater(first, 2)
+        seed_accommodation_sites()
+        self.assertEqual(AccommodationSite.objects.count(), first)
+        self.assertEqual(AccommodationSite.objects.get(name="Croal View Hotel").provider.slug, "serco")
