@@ -485,3 +485,194 @@ class Visit(models.Model):
 
     def given_labels(self):
         return [f"{Given(given).label}: {count}" for given, count in self.given().items()]
+
+
+# --- after the session: the learning log ----------------------------------------------------
+
+
+class LearningLog(models.Model):
+    """The team's debrief after a session: what worked, what to change, issues to raise (and
+    actions with owners, ``LearningAction``). One per session, written by the hub team; read
+    by the team and by the network lead of a network the hub's area belongs to."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.OneToOneField(
+        HubSession, on_delete=models.CASCADE, related_name="learning_log", verbose_name=_("session")
+    )
+    what_worked = models.TextField(_("what worked"), blank=True)
+    what_to_change = models.TextField(_("what to change"), blank=True)
+    issues_to_raise = models.TextField(_("issues to raise"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-session__date", "-session__starts_at"]
+        verbose_name = _("learning log")
+        verbose_name_plural = _("learning logs")
+
+    def __str__(self):
+        return f"{self.session}: {_('learning log')}"
+
+
+class LearningAction(models.Model):
+    """Something to do that came out of a debrief, with its owner (a member of the hub's lead
+    organisation) and a due date. ``open`` → ``done`` (``learning.do_mark_action_done``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    log = models.ForeignKey(LearningLog, on_delete=models.CASCADE, related_name="actions", verbose_name=_("log"))
+    description = models.CharField(_("what to do"), max_length=500)
+    owner = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="learning_actions", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("due by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        verbose_name = _("learning log action")
+        verbose_name_plural = _("learning log actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", done_at__isnull=True) | Q(status="done", done_at__isnull=False),
+                name="hubs_learningaction_done_has_time",
+                violation_error_message=_("An action is open, or done at a time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    def is_overdue(self, today=None):
+        return not self.is_done and self.due_on < (today or timezone.localdate(timezone=LONDON))
+
+
+# --- what visitors say: anonymous feedback -----------------------------------------------------
+
+
+class Welcome(models.IntegerChoices):
+    """How welcome a visitor felt, from 5 (very) to 1 (not at all)."""
+
+    VERY = 5, _("Very welcome")
+    QUITE = 4, _("Quite welcome")
+    UNSURE = 3, _("Not sure")
+    NOT_VERY = 2, _("Not very welcome")
+    NOT_AT_ALL = 1, _("Not at all welcome")
+
+
+class Loneliness(models.TextChoices):
+    """The answers to the ONS question "How often do you feel lonely?" (domain.md)."""
+
+    OFTEN_OR_ALWAYS = "often_or_always", _("Often or always")
+    SOME_OF_THE_TIME = "some_of_the_time", _("Some of the time")
+    OCCASIONALLY = "occasionally", _("Occasionally")
+    HARDLY_EVER = "hardly_ever", _("Hardly ever")
+    NEVER = "never", _("Never")
+
+
+# The longest answer a visitor can write in one box.
+FEEDBACK_TEXT_MAX = 1000
+
+
+class VisitorFeedback(models.Model):
+    """What a visitor said about a hub, anonymously, from the QR poster or a link: how welcome
+    they felt, what helped, what is missing, and (if they chose to answer) how often they feel
+    lonely. Nothing about who gave it is kept: not an account, not an address."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="visitor_feedback", verbose_name=_("hub"))
+    welcome = models.PositiveSmallIntegerField(_("how welcome they felt"), choices=Welcome.choices)
+    what_helped = models.CharField(_("what helped"), max_length=FEEDBACK_TEXT_MAX, blank=True)
+    what_is_missing = models.CharField(_("what is missing"), max_length=FEEDBACK_TEXT_MAX, blank=True)
+    loneliness = models.CharField(
+        _("how often they feel lonely"), max_length=20, choices=Loneliness.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=10, default="en")
+    created_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("visitor feedback")
+        verbose_name_plural = _("visitor feedback")
+        indexes = [models.Index(fields=["hub", "created_at"], name="hubs_feedback_hub_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(welcome__gte=1, welcome__lte=5),
+                name="hubs_feedback_welcome_in_scale",
+                violation_error_message=_("Choose how welcome you felt from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(loneliness__in=["", *Loneliness.values]),
+                name="hubs_feedback_loneliness_valid",
+                violation_error_message=_("Choose how often you feel lonely from the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hub}: {self.get_welcome_display()}"
+
+
+# --- the core minimum offer: thresholds as policy --------------------------------------------
+
+
+class CoreOfferThreshold(models.Model):
+    """Policy: on how many days a week a hub must offer a line of the core minimum offer (a
+    welcoming point of contact, casework), from a date, with where the rule came from. The row
+    in force for a week is the latest one whose ``valid_from`` is on or before its Monday.
+    Edited by an administrator; seeded from the Step Change consortium's offer (domain.md)."""
+
+    class Line(models.TextChoices):
+        WELCOME = "welcome", _("Welcoming point of contact")
+        CASEWORK = "casework", _("Casework")
+
+    line = models.CharField(_("line of the offer"), max_length=20, choices=Line.choices)
+    days_per_week = models.PositiveSmallIntegerField(_("days a week, at least"))
+    valid_from = models.DateField(_("in force from"))
+    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["line", "-valid_from"]
+        verbose_name = _("core offer threshold")
+        verbose_name_plural = _("core offer thresholds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "valid_from"],
+                name="hubs_threshold_once_per_line_and_date",
+                violation_error_message=_("This line already has a threshold from this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__gte=1, days_per_week__lte=7),
+                name="hubs_threshold_days_in_week",
+                violation_error_message=_("A week has from 1 to 7 days."),
+            ),
+            models.CheckConstraint(
+                condition=Q(line__in=["welcome", "casework"]),
+                name="hubs_threshold_line_valid",
+                violation_error_message=_("Choose the line from the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_line_display()}: {self.days_per_week} ({self.valid_from:%Y-%m-%d})"
