@@ -144,7 +144,7 @@ def do_register_person(
         "privacy_notice_language": privacy_notice_language,
         "given_at": now,
     }
-    Consent.objects.create(purpose=Consent.Purpose.KEEP_DETAILS, scope=_registration_scope(person), **consent_fields)
+    Consent.objects.create(purpose=Consent.Purpose.KEEP_DETAILS, scope=list(KEEP_DETAILS_SCOPE), **consent_fields)
     if contact_consent:
         Consent.objects.create(purpose=Consent.Purpose.CONTACT_WELFARE, scope=["contact_details"], **consent_fields)
     for member in household:
@@ -171,9 +171,8 @@ def _is_given(value):
     return value not in (None, "", [], False)
 
 
-def _registration_scope(person):
-    """What "keep my details" covers at registration: everything the record can hold."""
-    return ["contact_details", "personal_details", "household", "journey", "needs"]
+# What "keep my details" covers at registration: everything the record can hold.
+KEEP_DETAILS_SCOPE = ["contact_details", "personal_details", "household", "journey", "needs"]
 
 
 @transaction.atomic
