@@ -8,6 +8,7 @@ action for any change.
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -355,7 +356,10 @@ def card(request, person_uuid):
     """The printable Waymark card: their name to call them by, their reference and a QR code
     of the staff link that opens them. Nothing else about them is on it."""
     person = access.get_person_for_user(request, None, person_uuid, what="card")
-    link = request.build_absolute_uri(reverse("people:card", kwargs={"reference": person.reference}))
+    # Without a language prefix, on the site's own address: the card outlives the page it was
+    # printed from.
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.SITE_URL + reverse("people:card", kwargs={"reference": person.reference})
     qr = segno.make(link, error="m")
     # A data: URI in an <img>, which the CSP allows (img-src data:), rather than inline SVG markup.
     svg = qr.svg_inline(scale=4, border=2, omitsize=False)

@@ -1,5 +1,7 @@
 import base64
 
+from django.conf import settings
+
 from waymark.audit.models import RecordAccess
 from waymark.people.tests.helpers import make_person
 from waymark.testing import BaseTestCase
@@ -21,7 +23,13 @@ class CardTestCase(BaseTestCase):
         # The code holds only the staff link by card reference.
         svg = base64.b64decode(response.context["qr_data_uri"].split(",", 1)[1]).decode()
         self.assertIn("<svg", svg)
+        self.assertEqual(response.context["card_link"], f"{settings.SITE_URL}/people/card/{self.person.reference}/")
+
+    def test_the_card_link_has_no_language_prefix(self):
+        self.login(self.volunteer)
+        response = self.client.get(f"/ar/people/{self.person.uuid}/card/")
         self.assertTrue(response.context["card_link"].endswith(f"/people/card/{self.person.reference}/"))
+        self.assertNotIn("/ar/", response.context["card_link"])
 
     def test_scanning_the_card_opens_the_person_for_a_member(self):
         self.login(self.volunteer)
