@@ -212,8 +212,10 @@ def _say(stdout, text):
         stdout.write(text)
 
 
-def _site(area, name, street, town, postcode):
-    """The demo community building, made once (with a fixed id) and placed by its postcode."""
+def _site(area, organization, name, street, town, postcode):
+    """The demo community building, made once (with a fixed id) and placed by its postcode.
+    Listed under the lead organisation's map entry, which books it for the hub's sessions
+    (a location with no organisation would not come back the same through an ORUK import)."""
     location = Location.objects.filter(id=demo_id("site", name)).first()
     if location is not None:
         return location
@@ -223,6 +225,7 @@ def _site(area, name, street, town, postcode):
         location_type=LocationType.PHYSICAL,
         name=name,
         area=area,
+        organization=organization,
         latitude=Decimal(str(round(place.latitude, 6))) if place else None,
         longitude=Decimal(str(round(place.longitude, 6))) if place else None,
     )
@@ -297,7 +300,7 @@ def seed_hubs(stdout=None):
         coordinator = lead_member.user if lead_member else admin
         if coordinator is None:
             coordinator = User.objects.get_or_create(email="hubs-demo@demo.waymark", defaults={"name": "Hubs demo"})[0]
-        sites = [_site(area, *site) for site in spec["sites"]]
+        sites = [_site(area, actions._directory_organization(lead), *site) for site in spec["sites"]]
 
         hub = Hub.objects.filter(name=spec["name"], lead_organisation=lead).first()
         if hub is None:

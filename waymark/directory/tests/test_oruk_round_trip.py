@@ -30,6 +30,7 @@ from waymark.directory.models import (
     Translation,
 )
 from waymark.directory.oruk import export, serialise
+from waymark.hubs.models import Hub
 
 
 def canonical(value):
@@ -74,7 +75,9 @@ def public_map():
 
 def empty_the_map():
     """Remove every listing and what hangs on it; the taxonomies (Waymark's needs and details,
-    loaded by migrations) stay, as on a new Waymark."""
+    loaded by migrations) stay, as on a new Waymark. The demo hubs go first: their sessions
+    meet at the map's locations."""
+    Hub.objects.all().delete()
     listed = ("service", "organization", "location", "service_at_location", "phone", "contact", "schedule")
     Attribute.objects.filter(link_entity__in=listed).delete()
     Translation.objects.all().delete()

@@ -55,7 +55,8 @@ class SeedDemoMapTestCase(TestCase):
         for term in TaxonomyTerm.objects.filter(taxonomy__name=NEEDS_TAXONOMY_NAME).exclude(slug=""):
             with self.subTest(need=term.slug):
                 self.assertTrue(Attribute.objects.filter(taxonomy_term=term, link_entity="service").exists())
-        for service in Service.objects.all()[:50]:
+        # The hubs' own services list what their sessions offer (see waymark/hubs).
+        for service in Service.objects.filter(hub__isnull=True)[:50]:
             self.assertIn(service.needs().count(), (1, 2, 3))
 
     def test_it_gives_every_immigration_advice_service_a_regulator(self):
@@ -91,8 +92,10 @@ class SeedDemoMapTestCase(TestCase):
 
     def test_it_gives_services_opening_times_languages_and_a_phone(self):
         self.assertFalse(Service.objects.filter(schedules__isnull=True).exists())
-        self.assertFalse(Service.objects.filter(languages__isnull=True).exists())
-        self.assertFalse(Service.objects.filter(phones__isnull=True).exists())
+        # (A hub's service takes its details from the hub: waymark/hubs.)
+        listings = Service.objects.filter(hub__isnull=True)
+        self.assertFalse(listings.filter(languages__isnull=True).exists())
+        self.assertFalse(listings.filter(phones__isnull=True).exists())
         self.assertTrue(Schedule.objects.filter(freq="MONTHLY").exists())
         self.assertTrue(Language.objects.filter(code="kmr").exists())
         self.assertTrue(Service.objects.exclude(alert="").exists())
