@@ -19,6 +19,8 @@ from waymark.accounts import demo as content
 from waymark.accounts.models import Membership, Network, Organisation, PlatformRole, User
 from waymark.directory.demo import seed_directory
 from waymark.hubs.demo import seed_hubs
+from waymark.people.demo import seed_people
+from waymark.places.demo import seed_accommodation_sites
 from waymark.places.models import Area
 
 
@@ -117,7 +119,21 @@ def seed_hub_step(demo):
     seed_hubs()
 
 
-STEPS = [seed_areas, seed_networks, seed_organisations, seed_users, seed_directory, seed_hub_step]
+def seed_people_step(demo):
+    # The journeys name accommodation sites; the people are registered by the demo users.
+    seed_accommodation_sites()
+    seed_people()
+
+
+STEPS = [
+    seed_areas,
+    seed_networks,
+    seed_organisations,
+    seed_users,
+    seed_directory,
+    seed_hub_step,
+    seed_people_step,
+]
 
 
 class Command(BaseCommand):
