@@ -142,3 +142,41 @@ def get_invitation_for_partner(request, invitation_uuid):
         return invitations_for_partner(membership.organisation).get(uuid=invitation_uuid)
     except RotaInvitation.DoesNotExist:
         raise Http404 from None
+
+
+def get_visit_for_user(request, visit_uuid):
+    """A visit at a session of a hub the user runs (to record its needs, what was given and
+    signposting); else 404."""
+    from waymark.hubs.models import Visit
+
+    try:
+        return (
+            Visit.objects.filter(session__hub__in=hubs_for_user(request))
+            .select_related("session__hub__lead_organisation", "session__site", "person")
+            .get(uuid=visit_uuid)
+        )
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+def todays_session_for(request, organisation, now=None):
+    """Today's session (not cancelled) of a hub the user runs whose people are
+    ``organisation``'s: the one on now or next, else the last to end; None if there is none."""
+    from django.utils import timezone
+
+    from waymark.hubs.models import LONDON
+
+    now = now or timezone.now()
+    sessions = list(
+        HubSession.objects.scheduled()
+        .filter(
+            hub__in=hubs_for_user(request),
+            hub__lead_organisation=organisation,
+            date=timezone.localdate(now, timezone=LONDON),
+        )
+        .order_by("starts_at", "id")
+    )
+    on_or_coming = [session for session in sessions if session.ends > now]
+    if on_or_coming:
+        return on_or_coming[0]
+    return sessions[-1] if sessions else None

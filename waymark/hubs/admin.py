@@ -4,7 +4,7 @@ step, so here they are read-only."""
 
 from django.contrib import admin
 
-from waymark.hubs.models import Hub, HubSession, RotaInvitation, SessionPattern
+from waymark.hubs.models import Given, Hub, HubSession, RotaInvitation, SessionPattern, Visit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,3 +45,15 @@ class RotaInvitationAdmin(ReadOnlyAdmin):
     list_display = ["session", "organisation", "status", "attended"]
     list_filter = ["status"]
     list_select_related = ["session__hub", "organisation"]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    """Visits by session, without the people's names or notes: for counting and mending."""
+
+    list_display = ["session", "checked_in_at", "anonymous", "first_visit"]
+    list_filter = ["anonymous", "first_visit"]
+    date_hierarchy = "checked_in_at"
+    list_select_related = ["session__hub"]
+    fields = ["uuid", "session", "anonymous", "first_visit", "checked_in_at", "client_id", *Given.values]
+    readonly_fields = fields
