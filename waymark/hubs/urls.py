@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waymark.hubs import views
+from waymark.hubs import check_in_views, views
 
 app_name = "hubs"
 
@@ -29,6 +29,15 @@ urlpatterns = [
     path("organisation/sessions/<uuid:session_uuid>/cancel/", views.cancel_session, name="cancel_session"),
     path("organisation/sessions/<uuid:session_uuid>/move/", views.move_session, name="move_session"),
     path("organisation/rota/<uuid:invitation_uuid>/attendance/", views.record_attendance, name="record_attendance"),
+    # Check-in at a session (check_in_views.py).
+    path("organisation/sessions/<uuid:session_uuid>/check-in/", check_in_views.check_in, name="check_in"),
+    path(
+        "organisation/sessions/<uuid:session_uuid>/check-in/new-person/",
+        check_in_views.register_and_check_in,
+        name="register_and_check_in",
+    ),
+    path("organisation/sessions/check-in-sw.js", check_in_views.service_worker, name="check_in_sw"),
+    path("organisation/visits/<uuid:visit_uuid>/", check_in_views.visit_page, name="visit"),
     # The partner organisation's side.
     path("organisation/rota/", views.rota_inbox, name="rota_inbox"),
     path("organisation/rota/<uuid:invitation_uuid>/answer/", views.answer_invitation, name="answer_invitation"),

@@ -22,6 +22,7 @@ from waymark.directory.models import Location
 from waymark.directory.translation import prefetch_translations
 from waymark.directory.views.public import Translator, current_language, describe_place
 from waymark.hubs import access, actions
+from waymark.hubs.check_in_views import check_in_context
 from waymark.hubs.forms import (
     AnswerForm,
     AttendanceForm,
@@ -425,6 +426,14 @@ def _session_context(request, session, **forms):
         "offers_form": forms.get("offers_form")
         or SessionOffersForm(initial={"offers": session.offers, "notes": session.notes}),
         "invite_form": forms.get("invite_form") or InvitePartnerForm(session=session),
+        # The check-in desk (check_in_views.py), shown in the page's check_in block.
+        **check_in_context(
+            request,
+            session,
+            rota,
+            register_form=forms.get("register_form"),
+            duplicates=forms.get("duplicates"),
+        ),
     }
 
 

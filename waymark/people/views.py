@@ -369,10 +369,17 @@ def card(request, person_uuid):
 
 @login_required
 def card_scan(request, reference):
-    """Where a Waymark card's QR code leads: for a member of the person's organisation, the
-    person; for anyone else, "not found"."""
+    """Where a Waymark card's QR code leads: for a member of the person's organisation, their
+    check-in at today's session of a hub the member works at (one press checks them in), or
+    else the person; for anyone else, "not found"."""
+    from waymark.hubs.access import todays_session_for
+
     normalised = normalise_reference(reference)
     if normalised is None:
         raise Http404
     person = access.get_person_by_reference(request, normalised)
+    session = todays_session_for(request, person.organisation)
+    if session is not None:
+        url = reverse("hubs:session", kwargs={"session_uuid": session.uuid})
+        return redirect(f"{url}?person={person.uuid}#check-in")
     return redirect("people:person", person_uuid=person.uuid)
