@@ -12,15 +12,18 @@ with check-in; a field that always said "unknown" would mislead partner systems.
 import datetime as dt
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waymark.api import ApiError, with_errors
 from waymark.hubs import access
-from waymark.hubs.models import LONDON, HubSession, RotaInvitation
+from waymark.hubs.checkins import CheckInConflict, do_check_in, needs_terms
+from waymark.hubs.models import LONDON, Given, HubSession, RotaInvitation
+from waymark.people import access as people_access
 
 router = Router(tags=["hubs"])
 
@@ -175,3 +178,112 @@ def list_sessions(request, hub_id: UUID, filters: Query[SessionFilter]):
         }
         for session in sessions
     ]
+
+
+# --- check-in ------------------------------------------------------------------------------
+
+
+class CheckInIn(Schema):
+    client_id: UUID = Field(
+        description="A key the client makes for this check-in (a UUID). Sending the same check-in again with "
+        "the same key records it once."
+    )
+    person_id: UUID | None = Field(None, description="The person checked in (from GET /api/v1/people).")
+    anonymous: bool = Field(False, description="True for an anonymous headcount (then no person_id).")
+    needs: list[str] = Field([], description="Slugs of the needs raised (terms of the needs taxonomy).")
+    given: dict[str, int] = Field({}, description="What was given, as counts: " + ", ".join(Given.values) + ".")
+    notes: str = Field("", max_length=2000)
+
+
+class PersonRef(Schema):
+    id: UUID
+    display_name: str
+
+
+class CheckInOut(Schema):
+    id: UUID
+    client_id: UUID
+    session_id: UUID
+    person: PersonRef | None
+    anonymous: bool
+    first_visit: bool
+    checked_in_at: dt.datetime
+    needs: list[str]
+    given: dict[str, int]
+
+
+def _invalid(field, message, detail):
+    return ApiError(422, "invalid", detail, errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
+def _check_in_out(visit, session, needs=None):
+    return {
+        "id": visit.uuid,
+        "client_id": visit.client_id,
+        "session_id": session.uuid,
+        "person": {"id": visit.person.uuid, "display_name": visit.person.display_name} if visit.person_id else None,
+        "anonymous": visit.anonymous,
+        "first_visit": visit.first_visit,
+        "checked_in_at": visit.checked_in_at,
+        "needs": sorted(needs if needs is not None else (term.slug for term in visit.needs.all())),
+        "given": visit.given(),
+    }
+
+
+@router.post(
+    "/sessions/{session_id}/check-ins",
+    response=with_errors(CheckInOut, 400, 401, 403, 404, 409, 422, ok=201) | {200: CheckInOut},
+    summary="Check someone in at a session",
+)
+def create_check_in(request, session_id: UUID, payload: CheckInIn):
+    """Check in a registered person (``person_id``) or count someone anonymously
+    (``anonymous: true``), for the session's hub team. 201 with the check-in when it is
+    recorded; 200 with the original when the same ``client_id`` comes again with the same
+    body; 409 when that ``client_id`` was used for a different check-in, or the person is
+    already checked in at this session; 400 when the session is cancelled or not yet on."""
+    session = access.get_session_for_user(request, session_id)
+    if payload.anonymous == (payload.person_id is not None):
+        raise _invalid("person_id", "give person_id or anonymous: true", _("Give a person_id, or anonymous: true."))
+    person = None
+    if payload.person_id is not None:
+        person = people_access.people_for_membership(request.membership).filter(uuid=payload.person_id).first()
+        if person is None:
+            raise _invalid("person_id", "no such person", _("There is no such person among your organisation's."))
+    terms = {term.slug: term for term in needs_terms().filter(slug__in=payload.needs)}
+    unknown = [slug for slug in payload.needs if slug not in terms]
+    if unknown:
+        raise _invalid("needs", "unknown need: " + ", ".join(unknown), _("Choose needs from the list."))
+    try:
+        visit, created = do_check_in(
+            session,
+            person,
+            acting_user=request.user,
+            client_id=payload.client_id,
+            needs=list(terms.values()),
+            given=payload.given,
+            notes=payload.notes,
+        )
+    except CheckInConflict as conflict:
+        raise ApiError(
+            409,
+            "conflict",
+            conflict.message,
+            errors=[{"loc": ["body", "client_id"], "msg": conflict.reason, "type": conflict.reason}],
+        ) from None
+    except ValidationError as error:
+        if error.code in ("invalid_given", "invalid_count"):
+            raise _invalid("given", error.code, " ".join(error.messages)) from None
+        raise ApiError(400, "refused", " ".join(error.messages)) from None
+    return Status(201 if created else 200, _check_in_out(visit, session))
+
+
+@router.get(
+    "/sessions/{session_id}/check-ins",
+    response=with_errors(list[CheckInOut], 401, 403, 404),
+    summary="The check-ins of a session",
+)
+def list_check_ins(request, session_id: UUID):
+    """Everyone checked in at the session, in the order they came, for the session's hub team."""
+    session = access.get_session_for_user(request, session_id)
+    visits = session.visits.select_related("person").prefetch_related("needs").order_by("checked_in_at", "id")
+    return [_check_in_out(visit, session) for visit in visits]
