@@ -180,3 +180,75 @@ def todays_session_for(request, organisation, now=None):
     if on_or_coming:
         return on_or_coming[0]
     return sessions[-1] if sessions else None
+
+
+# --- the learning log, visitor feedback and the core offer -----------------------------------
+#
+# These are read by the hub's team (as above) and by the network lead of a network the hub's
+# area belongs to, who sees across hubs but runs none: they read the learning log and the core
+# offer, and feedback only as counts with small numbers suppressed. Only the team writes.
+
+
+def networks_led_by(user):
+    """The networks ``user`` is network lead of."""
+    from waymark.accounts.models import Network, PlatformRole
+
+    if not user.is_authenticated:
+        return Network.objects.none()
+    return Network.objects.filter(
+        platform_roles__user=user, platform_roles__kind=PlatformRole.Kind.NETWORK_LEAD
+    ).distinct()
+
+
+def hubs_led_by_network_lead(user):
+    """The hubs in the areas of the networks ``user`` leads."""
+    from waymark.places.models import Area
+
+    return Hub.objects.filter(area__in=Area.objects.filter(networks__in=networks_led_by(user)))
+
+
+def get_hub_for_reading(request, hub_uuid):
+    """(hub, runs_it): a hub the user runs (runs_it True) or whose network they lead (False);
+    else 404."""
+    hub = hubs_for_user(request).select_related("area", "lead_organisation").filter(uuid=hub_uuid).first()
+    if hub is not None:
+        return hub, True
+    hub = hubs_led_by_network_lead(request.user).select_related("area", "lead_organisation").filter(uuid=hub_uuid)
+    hub = hub.first()
+    if hub is None:
+        raise Http404
+    return hub, False
+
+
+def get_session_for_reading(request, session_uuid):
+    """(session, runs_it), as ``get_hub_for_reading`` for the session's hub; else 404."""
+    sessions = HubSession.objects.select_related("hub__lead_organisation", "hub__area", "site")
+    session = sessions.filter(hub__in=hubs_for_user(request), uuid=session_uuid).first()
+    if session is not None:
+        return session, True
+    session = sessions.filter(hub__in=hubs_led_by_network_lead(request.user), uuid=session_uuid).first()
+    if session is None:
+        raise Http404
+    return session, False
+
+
+def get_learning_action_for_user(request, action_uuid):
+    """An action of a learning log of a hub the user runs (to mark it done); else 404."""
+    from waymark.hubs.models import LearningAction
+
+    try:
+        return (
+            LearningAction.objects.filter(log__session__hub__in=hubs_for_user(request))
+            .select_related("log__session__hub", "owner__user")
+            .get(uuid=action_uuid)
+        )
+    except LearningAction.DoesNotExist:
+        raise Http404 from None
+
+
+def get_network_for_lead(request, network_uuid):
+    """A network the user leads; else 404."""
+    network = networks_led_by(request.user).filter(uuid=network_uuid).first()
+    if network is None:
+        raise Http404
+    return network

@@ -4,7 +4,17 @@ step, so here they are read-only."""
 
 from django.contrib import admin
 
-from waymark.hubs.models import Given, Hub, HubSession, RotaInvitation, SessionPattern, Visit
+from waymark.hubs.models import (
+    CoreOfferThreshold,
+    Given,
+    Hub,
+    HubSession,
+    LearningLog,
+    RotaInvitation,
+    SessionPattern,
+    Visit,
+    VisitorFeedback,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +67,35 @@ class VisitAdmin(ReadOnlyAdmin):
     list_select_related = ["session__hub"]
     fields = ["uuid", "session", "anonymous", "first_visit", "checked_in_at", "client_id", *Given.values]
     readonly_fields = fields
+
+
+# --- the core minimum offer's thresholds, learning logs, visitor feedback --------------------
+
+
+@admin.register(CoreOfferThreshold)
+class CoreOfferThresholdAdmin(admin.ModelAdmin):
+    """Policy, edited here: to change a threshold, add a row from the date it changes (with
+    its source) rather than editing the old one, so past weeks keep the rule they had."""
+
+    list_display = ["line", "days_per_week", "valid_from", "source"]
+    list_filter = ["line"]
+    ordering = ["line", "-valid_from"]
+
+
+@admin.register(LearningLog)
+class LearningLogAdmin(ReadOnlyAdmin):
+    list_display = ["session", "written_by", "updated_at"]
+    list_select_related = ["session__hub", "written_by"]
+
+
+@admin.register(VisitorFeedback)
+class VisitorFeedbackAdmin(ReadOnlyAdmin):
+    """Read-only; an abusive answer can be deleted."""
+
+    list_display = ["hub", "created_at", "welcome", "loneliness", "language"]
+    list_filter = ["welcome", "loneliness", "hub"]
+    date_hierarchy = "created_at"
+    list_select_related = ["hub"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -5,8 +5,8 @@ admins, to its team, and to its partner organisations (``access.hubs_visible_to`
 else gets 404. A partner sees the confirmed rota and its own invitations; the hub's own people
 see the whole rota.
 
-No core minimum offer here yet: it is computed from check-ins and visit records, which come
-with check-in; a field that always said "unknown" would mislead partner systems.
+Each hub carries this week's core minimum offer (``core_offer.py``), worked out from what
+happened: per line its slug, whether it is met (null when it cannot be said) and why.
 """
 
 import datetime as dt
@@ -20,7 +20,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waymark.api import ApiError, with_errors
-from waymark.hubs import access
+from waymark.hubs import access, core_offer
 from waymark.hubs.checkins import CheckInConflict, do_check_in, needs_terms
 from waymark.hubs.models import LONDON, Given, HubSession, RotaInvitation
 from waymark.people import access as people_access
@@ -44,6 +44,12 @@ class SiteOut(Schema):
     longitude: float | None
 
 
+class CoreOfferLineOut(Schema):
+    slug: str = Field(description="The line of the core minimum offer, e.g. `welcome`, `casework`.")
+    met: bool | None = Field(description="Null when it cannot be said (not recorded, or no threshold).")
+    why: str
+
+
 class HubOut(Schema):
     id: UUID
     name: str
@@ -53,6 +59,8 @@ class HubOut(Schema):
     # The hub's service on the public map (also in the Open Referral API), if it has one.
     service_id: UUID | None
     sites: list[SiteOut]
+    # This week's core minimum offer (Monday to Sunday, UK time), line by line.
+    core_offer: list[CoreOfferLineOut]
 
 
 class RotaOut(Schema):
@@ -105,6 +113,8 @@ def list_hubs(request):
         .prefetch_related("sites")
         .order_by("name")
     )
+    hubs = list(hubs)
+    offers = core_offer.compute(hubs, core_offer.this_week())
     return [
         {
             "id": hub.uuid,
@@ -114,6 +124,7 @@ def list_hubs(request):
             "lead_organisation": _ref(hub.lead_organisation),
             "service_id": hub.service_id,
             "sites": [_site(site) for site in hub.sites.all()],
+            "core_offer": [{"slug": line.slug, "met": line.met, "why": line.why} for line in offers[hub.pk]],
         }
         for hub in hubs
     ]

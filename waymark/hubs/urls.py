@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waymark.hubs import check_in_views, views
+from waymark.hubs import check_in_views, offer_urls, views
 
 app_name = "hubs"
 
@@ -42,3 +42,6 @@ urlpatterns = [
     path("organisation/rota/", views.rota_inbox, name="rota_inbox"),
     path("organisation/rota/<uuid:invitation_uuid>/answer/", views.answer_invitation, name="answer_invitation"),
 ]
+
+# The learning log, visitor feedback and the core minimum offer.
+urlpatterns += offer_urls.urlpatterns

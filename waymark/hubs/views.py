@@ -23,6 +23,7 @@ from waymark.directory.translation import prefetch_translations
 from waymark.directory.views.public import Translator, current_language, describe_place
 from waymark.hubs import access, actions
 from waymark.hubs.check_in_views import check_in_context
+from waymark.hubs.core_offer_views import dashboard_context
 from waymark.hubs.forms import (
     AnswerForm,
     AttendanceForm,
@@ -267,6 +268,8 @@ def hub_dashboard(request, hub_uuid):
             "gaps": gaps,
             "gap_weeks": GAP_WEEKS,
             "can_change_settings": access.is_hub_lead(request.membership),
+            # This week's core offer and the learning log's open actions (core_offer_views.py).
+            **dashboard_context(request, hub),
         },
     )
 

@@ -40,7 +40,25 @@ class HubsApiTestCase(HubTestCase):
         self.assertEqual(
             {site["name"] for site in hub["sites"]}, {"Derby Street Community Centre", "Bolton Central Library"}
         )
-        self.assertNotIn("core_offer", hub)
+        # This week's core offer, line by line (computed in test_core_offer.py).
+        self.assertEqual(
+            [line["slug"] for line in hub["core_offer"]],
+            [
+                "welcome",
+                "initial_assessment",
+                "casework",
+                "immigration_advice",
+                "housing_advice",
+                "orientation",
+                "english_language",
+                "employability",
+                "social_space",
+                "activities",
+            ],
+        )
+        assessment = hub["core_offer"][1]
+        self.assertIsNone(assessment["met"])
+        self.assertIn("Not yet recorded", assessment["why"])
 
     def test_a_partner_sees_the_hubs_it_is_a_partner_of(self):
         self.assertEqual([hub["name"] for hub in self.get(self.partner, "/api/v1/hubs").json()], ["Bolton Hub"])

@@ -1,0 +1,342 @@
+"""The core minimum offer of a hub, computed from what actually happened, with the evidence.
+
+The Step Change consortium's offer (domain.md) has these lines, each checked for a week (Monday
+to Sunday) or a month:
+
+- a welcoming point of contact, and casework, each on at least N days a week: the days with a
+  session held (not cancelled, and over) that offered it; N is the ``CoreOfferThreshold`` row in
+  force on the week's Monday (policy, not code);
+- an initial assessment of needs including vulnerability: not recorded in Waymark yet
+  (assessments come with casework), so it says so rather than guess;
+- each part of the support package (immigration advice, housing support and advice,
+  orientation, English language, employability): provided at the hub (a session held offering
+  it, or a confirmed rota organisation that came bringing it) or signposted (a
+  ``referrals.Signposting`` given at a visit to one of the hub's sessions, to a service on the
+  map listed under that need);
+- a social space, and local activities: a session held offering them.
+
+A month is the weeks whose Monday falls in it; a line counted in days is met in the month when
+it is met in each of those weeks. Everything for any number of hubs is read in a fixed number
+of queries (the network's grid and the API list many hubs).
+"""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from waymark.directory.models import NEED_LINK_TYPE, NEEDS_TAXONOMY_NAME, Attribute
+from waymark.hubs.models import LONDON, CoreOfferThreshold, HubSession, Offer, RotaInvitation
+from waymark.referrals.models import Signposting
+
+DAYS = "days"  # met on at least N days a week (a threshold row)
+NOT_RECORDED = "not_recorded"  # Waymark does not record it yet
+PACKAGE = "package"  # provided at the hub, or signposted
+HELD = "held"  # a session held offered it
+
+
+@dataclass(frozen=True)
+class Line:
+    slug: str
+    label: str
+    kind: str
+    offer: str = ""
+    # Needs (slugs of the needs taxonomy) a service is listed under for signposting to it to
+    # count for this line.
+    needs: tuple = ()
+
+
+LINES = [
+    Line("welcome", gettext_lazy("Welcoming point of contact"), DAYS, Offer.WELCOME),
+    Line("initial_assessment", gettext_lazy("Initial assessment of needs, including vulnerability"), NOT_RECORDED),
+    Line("casework", gettext_lazy("Casework"), DAYS, Offer.CASEWORK),
+    Line(
+        "immigration_advice",
+        gettext_lazy("Immigration advice"),
+        PACKAGE,
+        Offer.IMMIGRATION_ADVICE,
+        ("immigration-advice",),
+    ),
+    Line(
+        "housing_advice",
+        gettext_lazy("Housing support and advice"),
+        PACKAGE,
+        Offer.HOUSING_ADVICE,
+        ("housing", "move-on-support"),
+    ),
+    Line("orientation", gettext_lazy("Orientation"), PACKAGE, Offer.ORIENTATION, ("orientation",)),
+    Line("english_language", gettext_lazy("English language"), PACKAGE, Offer.ESOL_REGISTRATION, ("esol",)),
+    Line("employability", gettext_lazy("Employability"), PACKAGE, Offer.EMPLOYABILITY, ("employment", "volunteering")),
+    Line("social_space", gettext_lazy("Social space"), HELD, Offer.SOCIAL_SPACE),
+    Line("activities", gettext_lazy("Local activities: sport, wellbeing, arts"), HELD, Offer.ACTIVITIES),
+]
+LINE_SLUGS = [line.slug for line in LINES]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole weeks, Monday to Sunday: one week, or the weeks whose Monday is in a month."""
+
+    kind: str  # "week" or "month"
+    mondays: tuple
+
+    @property
+    def first(self):
+        return self.mondays[0]
+
+    @property
+    def last(self):
+        return self.mondays[-1] + dt.timedelta(days=6)
+
+    def previous(self):
+        if self.kind == "week":
+            return week_of(self.first - dt.timedelta(days=7))
+        before = self.first.replace(day=1) - dt.timedelta(days=1)
+        return month_of(before.year, before.month)
+
+    def next(self):
+        if self.kind == "week":
+            return week_of(self.first + dt.timedelta(days=7))
+        after = self.first.replace(day=28) + dt.timedelta(days=7)
+        return month_of(after.year, after.month)
+
+    def describe(self):
+        if self.kind == "week":
+            return _("Week of %(monday)s") % {"monday": date_format(self.first, "l j F Y")}
+        return date_format(self.first, "F Y")
+
+    def query(self):
+        """The query string that asks for this period on the pages."""
+        if self.kind == "week":
+            return f"week={self.first:%Y-%m-%d}"
+        return f"month={self.first:%Y-%m}"
+
+
+def week_of(day):
+    """The week (Monday to Sunday) that ``day`` is in."""
+    return Period("week", (day - dt.timedelta(days=day.weekday()),))
+
+
+def month_of(year, month):
+    """The weeks whose Monday falls in the month."""
+    first = dt.date(year, month, 1)
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    mondays = []
+    while monday <= last:
+        mondays.append(monday)
+        monday += dt.timedelta(days=7)
+    return Period("month", tuple(mondays))
+
+
+def this_week(now=None):
+    return week_of(timezone.localdate(now or timezone.now(), timezone=LONDON))
+
+
+@dataclass
+class Result:
+    """One line of one hub's offer for a period: met (True, False, or None when it cannot be
+    said), why in a sentence, and the evidence: sessions held, rota organisations that came,
+    services signposted to (service name, count), and sessions still to come."""
+
+    line: Line
+    met: bool | None
+    why: str
+    sessions: list = field(default_factory=list)
+    rota: list = field(default_factory=list)
+    signposted: list = field(default_factory=list)
+    planned: list = field(default_factory=list)
+
+    @property
+    def slug(self):
+        return self.line.slug
+
+    @property
+    def label(self):
+        return self.line.label
+
+
+def _day_list(days):
+    return ", ".join(date_format(day, "D j M") for day in sorted(days))
+
+
+def thresholds_for(period, rows):
+    """{line: {monday: days_per_week or None}} from threshold rows (any order)."""
+    ordered = sorted(rows, key=lambda row: row.valid_from, reverse=True)
+    found = {}
+    for line in CoreOfferThreshold.Line.values:
+        found[line] = {
+            monday: next(
+                (row.days_per_week for row in ordered if row.line == line and row.valid_from <= monday),
+                None,
+            )
+            for monday in period.mondays
+        }
+    return found
+
+
+def signposted_by_need(hub_ids, period):
+    """{hub_id: {need slug: [(service name, count), …]}}: signposting given at visits to the
+    hubs' sessions in the period (cancelled sessions have no visits), by the needs the
+    service is listed under on the map. Two queries."""
+    rows = list(
+        Signposting.objects.filter(
+            visit__session__hub_id__in=hub_ids,
+            visit__session__date__gte=period.first,
+            visit__session__date__lte=period.last,
+        )
+        .values("visit__session__hub_id", "service_id", "service__name")
+        .annotate(count=Count("id"))
+        .order_by("service__name")
+    )
+    if not rows:
+        return {}
+    needs = defaultdict(set)
+    for attribute in Attribute.objects.filter(
+        link_entity=Attribute.LinkEntity.SERVICE,
+        link_type=NEED_LINK_TYPE,
+        link_id__in={row["service_id"] for row in rows},
+        taxonomy_term__taxonomy__name=NEEDS_TAXONOMY_NAME,
+    ).values("link_id", "taxonomy_term__slug"):
+        needs[attribute["link_id"]].add(attribute["taxonomy_term__slug"])
+    found = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        for need in needs[row["service_id"]]:
+            found[row["visit__session__hub_id"]][need].append((row["service__name"], row["count"]))
+    return found
+
+
+def compute(hubs, period, *, now=None):
+    """{hub.pk: [Result for each line of LINES]} for ``hubs`` over ``period``, in five queries
+    at most, however many hubs."""
+    now = now or timezone.now()
+    hub_ids = [hub.pk for hub in hubs]
+    sessions = list(
+        HubSession.objects.filter(hub_id__in=hub_ids, date__gte=period.first, date__lte=period.last)
+        .select_related("site")
+        .order_by("date", "starts_at")
+    )
+    held = [s for s in sessions if not s.is_cancelled and s.ends <= now]
+    planned = [s for s in sessions if not s.is_cancelled and s.ends > now]
+    held_ids = {s.pk for s in held}
+    rota = [
+        invitation
+        for invitation in RotaInvitation.objects.filter(
+            session__hub_id__in=hub_ids,
+            session__date__gte=period.first,
+            session__date__lte=period.last,
+            status=RotaInvitation.Status.CONFIRMED,
+        )
+        .select_related("organisation", "session")
+        .order_by("session__date", "organisation__name")
+        # Confirmed and not recorded as absent: they came, as far as anyone has said.
+        if invitation.session_id in held_ids and invitation.attended is not False
+    ]
+    thresholds = thresholds_for(period, CoreOfferThreshold.objects.filter(valid_from__lte=period.last))
+    signposted = signposted_by_need(hub_ids, period)
+
+    held_by_hub, planned_by_hub, rota_by_hub = defaultdict(list), defaultdict(list), defaultdict(list)
+    for session in held:
+        held_by_hub[session.hub_id].append(session)
+    for session in planned:
+        planned_by_hub[session.hub_id].append(session)
+    for invitation in rota:
+        rota_by_hub[invitation.session.hub_id].append(invitation)
+    return {
+        hub_id: [
+            _line_result(
+                line,
+                period,
+                held_by_hub[hub_id],
+                planned_by_hub[hub_id],
+                rota_by_hub[hub_id],
+                signposted.get(hub_id, {}),
+                thresholds,
+            )
+            for line in LINES
+        ]
+        for hub_id in hub_ids
+    }
+
+
+def compute_one(hub, period, *, now=None):
+    return compute([hub], period, now=now)[hub.pk]
+
+
+def _line_result(line, period, held, planned, rota, signposted, thresholds):
+    offering = [s for s in held if line.offer in s.offers]
+    coming = [s for s in planned if line.offer in s.offers]
+    if line.kind == DAYS:
+        return _days_result(line, period, offering, coming, thresholds[line.slug])
+    if line.kind == NOT_RECORDED:
+        return Result(
+            line,
+            None,
+            _("Not yet recorded: Waymark does not record initial assessments yet (they come with casework)."),
+        )
+    if line.kind == HELD:
+        if offering:
+            why = _("Offered on %(days)s.") % {"days": _day_list({s.date for s in offering})}
+            return Result(line, True, why, sessions=offering, planned=coming)
+        return Result(line, False, _("No session held offered it."), planned=coming)
+    # PACKAGE: provided at the hub, or signposted.
+    bringing = [invitation for invitation in rota if line.offer in invitation.offers]
+    services = [pair for need in line.needs for pair in signposted.get(need, [])]
+    reasons = []
+    if offering:
+        reasons.append(_("Provided at the hub on %(days)s.") % {"days": _day_list({s.date for s in offering})})
+    if bringing:
+        names = sorted({invitation.organisation.name for invitation in bringing})
+        reasons.append(
+            _("Brought by %(organisations)s on %(days)s.")
+            % {"organisations": ", ".join(names), "days": _day_list({i.session.date for i in bringing})}
+        )
+    if services:
+        total = sum(count for _name, count in services)
+        reasons.append(ngettext("Signposted %(count)d time.", "Signposted %(count)d times.", total) % {"count": total})
+    if not reasons:
+        return Result(line, False, _("Not provided at the hub, and nobody was signposted for it."), planned=coming)
+    return Result(line, True, " ".join(reasons), sessions=offering, rota=bringing, signposted=services, planned=coming)
+
+
+def _days_result(line, period, offering, coming, needed_by_week):
+    weeks = []
+    for monday in period.mondays:
+        sunday = monday + dt.timedelta(days=6)
+        days = {s.date for s in offering if monday <= s.date <= sunday}
+        needed = needed_by_week[monday]
+        weeks.append((days, needed, None if needed is None else len(days) >= needed))
+    if any(met is None for _days, _needed, met in weeks):
+        return Result(
+            line,
+            None,
+            _("No threshold is in force for this period: an administrator adds one."),
+            sessions=offering,
+            planned=coming,
+        )
+    if period.kind == "month":
+        met_weeks = sum(1 for _days, _needed, met in weeks if met)
+        why = _("Met in %(met)d of %(weeks)d weeks (at least %(needed)d days a week).") % {
+            "met": met_weeks,
+            "weeks": len(weeks),
+            "needed": max(needed for _days, needed, _met in weeks),
+        }
+        return Result(line, met_weeks == len(weeks), why, sessions=offering, planned=coming)
+    days, needed, met = weeks[0]
+    if days:
+        why = ngettext(
+            "Held on %(count)d day (%(days)s); at least %(needed)d needed.",
+            "Held on %(count)d days (%(days)s); at least %(needed)d needed.",
+            len(days),
+        ) % {"count": len(days), "days": _day_list(days), "needed": needed}
+    else:
+        why = _("Held on no day; at least %(needed)d needed.") % {"needed": needed}
+    if not met and coming:
+        why += " " + _("Still planned: %(days)s.") % {"days": _day_list({s.date for s in coming})}
+    return Result(line, met, why, sessions=offering, planned=coming)
