@@ -209,7 +209,7 @@ def do_record_visit_details(
     given ({Given value: count}; those left out are nought), notes, and signposting to
     services on the map (each a ``referrals.Signposting``). None leaves a part as it was.
     Returns the names of what changed."""
-    visit = Visit.objects.select_for_update().select_related("session__hub", "person").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("session__hub", "person").get(pk=visit.pk)
     changed = []
     if needs is not None:
         needs = _clean_needs(needs)
