@@ -7,7 +7,7 @@ import datetime as dt
 from waymark.accounts.models import Membership, Network, PlatformRole
 from waymark.audit.models import Event
 from waymark.hubs import actions, learning
-from waymark.hubs.models import LONDON, LearningAction, LearningLog
+from waymark.hubs.models import LONDON, CoreOfferThreshold, LearningAction, LearningLog
 from waymark.hubs.tests.helpers import HubTestCase, at
 from waymark.testing import make_area, make_user
 
@@ -215,3 +215,28 @@ class ItListsTheLog(LearningTestCase):
         self.get(self.volunteer, self.url())
         with at(FRIDAY), self.assertNumQueries(11):
             self.client.get(self.url())
+
+
+class ItIsReachedFromTheSession(LearningTestCase):
+    def test_the_session_page_links_to_its_learning_log_once_it_has_begun(self):
+        link = f'href="{self.log_url()}"'
+        self.assertContains(self.get(self.volunteer, f"/organisation/sessions/{self.tuesday.uuid}/"), link)
+        response = self.get(self.volunteer, f"/organisation/sessions/{self.next_tuesday.uuid}/")
+        self.assertNotContains(response, f'href="{self.log_url(self.next_tuesday)}"')
+
+
+class AnAdministratorSetsTheThresholds(HubTestCase):
+    def test_the_seeded_thresholds_are_in_the_admin_with_their_source(self):
+        self.client.force_login(self.admin)
+        session = self.client.session
+        session["mfa_set_up"] = True
+        session.save()
+        response = self.client.get("/admin/hubs/coreofferthreshold/")
+        self.assertContains(response, "Welcoming point of contact")
+        self.assertContains(response, "Step Change consortium")
+        response = self.client.post(
+            "/admin/hubs/coreofferthreshold/add/",
+            {"line": "casework", "days_per_week": "3", "valid_from": "2026-04-06", "source": "Network meeting"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(CoreOfferThreshold.objects.get(valid_from=dt.date(2026, 4, 6)).days_per_week, 3)
