@@ -149,3 +149,21 @@ def test_the_session_page_is_accessible(live_server, page, sign_in, assert_acces
     page.goto(f"{live_server.url}{prefix}/organisation/sessions/{desk['session'].uuid}/?q=amina")
     page.locator(".check-in__register summary").click()
     assert_accessible(page)
+
+
+def test_the_session_page_opens_offline_and_its_check_ins_wait_for_the_connection(live_server, page, sign_in, desk):
+    sign_in(page.context, desk["volunteer"])
+    page.goto(session_url(live_server, desk))
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Now under the service worker, which keeps a copy of the page as it passes.
+    page.reload()
+    page.wait_for_load_state("networkidle")
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
+    page.get_by_role("button", name="Count someone anonymously").click()
+    expect(page.locator("[data-check-in-status]")).to_contain_text("No connection")
+
+    page.context.set_offline(False)
+    assert wait_for(lambda: Visit.objects.filter(session=desk["session"], anonymous=True).count() == 1)

@@ -292,3 +292,12 @@ class CardScanTests(CheckInPagesTestCase):
 
     def test_a_card_scan_by_an_outsider_is_404(self):
         self.assertEqual(self.get(self.outsider, f"/people/card/{self.amina.reference}/").status_code, 404)
+
+
+class ServiceWorkerTests(CheckInPagesTestCase):
+    def test_the_service_worker_is_served_beside_the_session_pages(self):
+        response = self.client.get("/organisation/sessions/check-in-sw.js")
+        self.assertEqual(response["Content-Type"], "text/javascript; charset=utf-8")
+        self.assertEqual(response["Service-Worker-Allowed"], "/organisation/sessions/")
+        self.assertIn("no-cache", response["Cache-Control"])
+        self.assertIn(b'addEventListener("fetch"', response.content)
