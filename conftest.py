@@ -11,6 +11,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run as soon as they are enqueued (after commit), so tests see their effects.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # An app that imports a task while Django starts (before this runs) has made Django read
+    # TASKS already: make it read the setting again.
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends.__init__()
     # Tests never rely on the demo exemption from MFA.
     settings.WAYMARK_DEMO = False
     settings.STORAGES = {
