@@ -85,6 +85,10 @@ class PublicHubPagesTestCase(HubTestCase):
         self.assertContains(response, "12 Derby Street")
         self.assertLess(len(response.content), PAGE_BUDGET)
 
+    def test_the_hub_page_invites_visitors_to_say_how_it_went(self):
+        response = self.get(f"/hubs/{self.hub.uuid}/")
+        self.assertContains(response, f'href="/hubs/{self.hub.uuid}/feedback/"')
+
     def test_the_hub_page_reads_a_fixed_number_of_queries(self):
         with at(MONDAY), self.assertNumQueries(7):
             self.client.get(f"/hubs/{self.hub.uuid}/")
