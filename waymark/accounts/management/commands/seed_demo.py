@@ -19,6 +19,7 @@ from waymark.accounts import demo as content
 from waymark.accounts.models import Membership, Network, Organisation, PlatformRole, User
 from waymark.directory.demo import seed_directory
 from waymark.hubs.demo import seed_hubs
+from waymark.hubs.demo_learning import seed_learning
 from waymark.people.demo import seed_people
 from waymark.places.demo import seed_accommodation_sites
 from waymark.places.models import Area
@@ -125,6 +126,11 @@ def seed_people_step(demo):
     seed_people()
 
 
+def seed_learning_step(demo):
+    # Debriefs of the hubs' past sessions, and what visitors said.
+    seed_learning()
+
+
 STEPS = [
     seed_areas,
     seed_networks,
@@ -133,6 +139,7 @@ STEPS = [
     seed_directory,
     seed_hub_step,
     seed_people_step,
+    seed_learning_step,
 ]
 
 
