@@ -78,6 +78,10 @@ def check_in_context(request, session, rota, *, search_form=None, register_form=
             found = []
     elif query and membership is not None:
         found = find_people(membership.organisation, query, limit=DESK_RESULTS, people=people)
+    rows = desk_rows(session, found, rota, visits)
+    _translate_needs(
+        [term for visit in visits for term in visit.needs.all()] + [term for row in rows for term in row.open_needs]
+    )
     just_checked_in = None
     if request.GET.get("checked_in"):
         just_checked_in = next((v for v in visits if str(v.uuid) == request.GET["checked_in"]), None)
@@ -85,7 +89,7 @@ def check_in_context(request, session, rota, *, search_form=None, register_form=
         "can_check_in": can_check_in(session),
         "search_form": search_form,
         "query": query,
-        "desk_rows": desk_rows(session, found, rota, visits),
+        "desk_rows": rows,
         "searched": bool(query) or duplicates is not None or bool(request.GET.get("person")),
         "duplicates_found": duplicates is not None,
         "register_form": register_form
@@ -109,6 +113,17 @@ def check_in_context(request, session, rota, *, search_form=None, register_form=
         "api_check_ins_url": f"/api/v1/sessions/{session.uuid}/check-ins",
         "visit_url_pattern": reverse("hubs:visit", kwargs={"visit_uuid": uuid.UUID(int=0)}),
     }
+
+
+def _translate_needs(terms):
+    """Give each need term ``shown_name``: its name in the interface language (one query for
+    them all, none in English)."""
+    language = translation.get_language()
+    distinct = list({term.pk: term for term in terms}.values())
+    prefetch_translations(distinct, language)
+    names = {term.pk: translated(term, "name", language)[0] for term in distinct}
+    for term in terms:
+        term.shown_name = names[term.pk]
 
 
 def _render_session(request, session, status=400, **forms):

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -323,17 +323,19 @@ def desk_rows(session, people, rota, visits_here):
             visit__person__in=by_person, visit__session__date__gte=since, visit__session__date__lte=session.date
         )
         .exclude(visit__session=session)
-        .values_list("visit__person_id", "taxonomyterm__slug", "taxonomyterm__name", "taxonomyterm__parent__slug")
-        .distinct()
+        .select_related("taxonomyterm__parent")
+        .annotate(visitor_id=F("visit__person_id"))
+        .order_by("-visit__session__date", "taxonomyterm__position")
     )
     by_need = rota_needs(rota)
-    for person_id, slug, name, parent_slug in raised:
-        row = by_person[person_id]
-        if name not in row.open_needs:
-            row.open_needs.append(name)
-        for organisation in by_need.get(slug, []) + by_need.get(parent_slug, []):
-            if (organisation, name) not in row.here_for_them:
-                row.here_for_them.append((organisation, name))
+    for link in raised:
+        row, term = by_person[link.visitor_id], link.taxonomyterm
+        if term not in row.open_needs:
+            row.open_needs.append(term)
+        parent_slug = term.parent.slug if term.parent_id else None
+        for organisation in by_need.get(term.slug, []) + by_need.get(parent_slug, []):
+            if (organisation, term) not in row.here_for_them:
+                row.here_for_them.append((organisation, term))
     return rows
 
 

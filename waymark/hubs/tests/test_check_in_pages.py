@@ -71,6 +71,20 @@ class DeskTests(CheckInPagesTestCase):
             response, "Here today for “Immigration and legal advice”: Medlock Immigration Advice Centre"
         )
 
+    def test_needs_are_named_in_the_interface_language(self):
+        last_week = self.hub.sessions.create(
+            site=self.site, date=dt.date(2026, 2, 24), starts_at=dt.time(10), ends_at=dt.time(14)
+        )
+        with at(LAST_WEEK):
+            do_check_in(
+                last_week,
+                self.amina,
+                acting_user=self.volunteer,
+                needs=[TaxonomyTerm.objects.get(slug="immigration-advice")],
+            )
+        response = self.get(self.volunteer, f"/ar{self.url}", {"q": "amina"})
+        self.assertContains(response, "الهجرة والمشورة القانونية")
+
     def test_the_desk_shows_who_is_already_checked_in(self):
         visit = self.check_in(self.amina)
         response = self.get(self.volunteer, self.url, {"q": "amina"})
