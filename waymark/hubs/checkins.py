@@ -30,6 +30,7 @@ from waymark.directory.needs_data import IMMIGRATION_ADVICE
 from waymark.hubs.actions import OFFER_NEEDS
 from waymark.hubs.models import LONDON, MOST_GIVEN, Given, Offer, RotaInvitation, Visit
 from waymark.people.actions import register_merge_handler
+from waymark.people.models import Person
 from waymark.referrals.actions import do_signpost
 
 # The needs a rota organisation can meet, from what it brings to the session. Unlike the
@@ -129,7 +130,10 @@ def _replayed(client_id, digest, session):
 def is_first_visit(person, session):
     """True if ``person`` (or a record merged into them) has no visit on or before the
     session's date, other than at the session itself."""
-    earlier = Visit.objects.filter(Q(person=person) | Q(person__merged_into=person), session__date__lte=session.date)
+    # The person's own ids as a subquery (theirs and their merged records'), so that the
+    # lookup stays on the visits' person index however many visits there are.
+    records = Person.objects.filter(Q(pk=person.pk) | Q(merged_into=person)).values("pk")
+    earlier = Visit.objects.filter(person__in=records, session__date__lte=session.date)
     return not earlier.exclude(session=session).exists()
 
 
