@@ -167,3 +167,24 @@ def test_the_session_page_opens_offline_and_its_check_ins_wait_for_the_connectio
 
     page.context.set_offline(False)
     assert wait_for(lambda: Visit.objects.filter(session=desk["session"], anonymous=True).count() == 1)
+
+
+def test_registration_errors_and_the_visit_page_are_accessible(live_server, page, sign_in, assert_accessible, desk):
+    sign_in(page.context, desk["volunteer"])
+    page.goto(session_url(live_server, desk))
+    page.get_by_text("Register someone new and check them in").click()
+    page.get_by_role("button", name="Register and check in").click()
+    expect(page.locator(".error-summary")).to_contain_text("Enter a name to call them by")
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
+    visit = Visit.objects.get(person=desk["amina"])
+    page.goto(f"{live_server.url}/organisation/visits/{visit.uuid}/")
+    page.get_by_label("Housing and homelessness").check()
+    page.get_by_label("Hot meals").fill("1")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    visit.refresh_from_db()
+    assert visit.given() == {"hot_meals": 1}
+    assert [term.slug for term in visit.needs.all()] == ["housing"]
