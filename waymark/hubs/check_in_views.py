@@ -9,6 +9,7 @@ offline queue on top: it sends the same check-ins through the API
 
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,8 +56,6 @@ def can_check_in(session):
 def _session_url(session, **params):
     url = reverse("hubs:session", kwargs={"session_uuid": session.uuid})
     if params:
-        from urllib.parse import urlencode
-
         url += "?" + urlencode(params)
     return url + "#check-in"
 
@@ -110,7 +109,7 @@ def check_in_context(request, session, rota, *, search_form=None, register_form=
             "anonymous": sum(1 for v in visits if v.anonymous),
         },
         "just_checked_in": just_checked_in,
-        "api_check_ins_url": f"/api/v1/sessions/{session.uuid}/check-ins",
+        "api_check_ins_url": reverse("api_v1:create_check_in", kwargs={"session_id": session.uuid}),
         "visit_url_pattern": reverse("hubs:visit", kwargs={"visit_uuid": uuid.UUID(int=0)}),
     }
 
