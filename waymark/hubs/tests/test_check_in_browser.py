@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from waymark.accounts.models import Membership, Role
+from waymark.directory.needs import load_needs_taxonomy
 from waymark.hubs import actions
 from waymark.hubs.checkins import do_check_in
 from waymark.hubs.models import LONDON, Visit
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def desk():
+    # A transactional test run before this one may have emptied the tables the migrations filled.
+    load_needs_taxonomy()
     bolton = make_area("Bolton")
     organisation = make_organisation("Croal Valley Welcome Project")
     volunteer = make_member("volunteer@example.org", organisation, [Role.VOLUNTEER])
