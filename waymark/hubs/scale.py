@@ -54,8 +54,8 @@ def _sessions_for(hubs, wanted, rng, days):
 
 
 def bulk_create_visits(hubs, count, *, people=None, per_session=100, days=730, batch_size=5000, seed=1):
-    """Create about ``count`` visits of ``people`` (default: the current people of the hubs'
-    lead organisations) at past sessions of ``hubs``; return how many were made.
+    """Create about ``count`` visits of ``people`` (a queryset; by default the current people
+    of the hubs' lead organisations) at past sessions of ``hubs``; return how many were made.
 
     Every person is checked in at most once a session; a person's first visit (in date
     order) is marked as such; one visit in twenty is an anonymous headcount.
@@ -72,7 +72,8 @@ def bulk_create_visits(hubs, count, *, people=None, per_session=100, days=730, b
     # Regulars come far more often than the rest: a few hundred faces make most of a desk's day.
     cumulative = list(itertools.accumulate(1 / (1 + rank / 50) for rank in range(len(person_ids))))
     rng.shuffle(person_ids)
-    seen = set(Visit.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True).distinct())
+    # A subquery, not the list of ids: SQLite takes at most 32,766 parameters in a query.
+    seen = set(Visit.objects.filter(person__in=people.values("id")).values_list("person_id", flat=True).distinct())
     made = 0
     batch = []
     with transaction.atomic():
