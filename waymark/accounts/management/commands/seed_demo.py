@@ -20,6 +20,7 @@ from waymark.accounts.models import Membership, Network, Organisation, PlatformR
 from waymark.directory.demo import seed_directory
 from waymark.hubs.demo import seed_hubs
 from waymark.hubs.demo_learning import seed_learning
+from waymark.hubs.demo_visits import seed_visits
 from waymark.people.demo import seed_people
 from waymark.places.demo import seed_accommodation_sites
 from waymark.places.models import Area
@@ -126,6 +127,11 @@ def seed_people_step(demo):
     seed_people()
 
 
+def seed_visits_step(demo):
+    # Six months of check-ins of the demo people at the hubs' past sessions.
+    seed_visits()
+
+
 def seed_learning_step(demo):
     # Debriefs of the hubs' past sessions, and what visitors said.
     seed_learning()
@@ -139,6 +145,7 @@ STEPS = [
     seed_directory,
     seed_hub_step,
     seed_people_step,
+    seed_visits_step,
     seed_learning_step,
 ]
 
