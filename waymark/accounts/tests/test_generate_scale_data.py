@@ -129,3 +129,32 @@ class GenerateScaleDataRefusalTestCase(TestCase):
             generate(organisations=2)
         self.assertFalse(Organisation.objects.exists())
         self.assertFalse(User.objects.exists())
+
+
+@override_settings(WAYMARK_DEMO=True)
+class GeneratePeopleAndVisitsTestCase(TestCase):
+    def test_it_registers_people_at_a_hub_and_checks_them_in_at_its_sessions(self):
+        from waymark.hubs.models import Hub, Visit
+        from waymark.people.models import Person
+
+        output = generate(organisations=2, users_per_organisation=1, networks=1, areas=1, people=60, visits=300)
+
+        hub = Hub.objects.get()
+        self.assertEqual(hub.lead_organisation.slug, "scale-org-000001")
+        self.assertTrue(hub.service.name.startswith("Scale Hub"))
+        people = Person.objects.filter(organisation=hub.lead_organisation)
+        self.assertEqual(people.count(), 60)
+        visits = Visit.objects.filter(session__hub=hub)
+        self.assertAlmostEqual(visits.count(), 300, delta=60)
+        # Nobody is checked in twice at one session; most come back.
+        self.assertEqual(
+            visits.filter(person__isnull=False).count(),
+            len(set(visits.filter(person__isnull=False).values_list("session_id", "person_id"))),
+        )
+        self.assertIn("60 people", output)
+
+    def test_it_refuses_visits_without_people_or_people_without_an_organisation(self):
+        with self.assertRaisesMessage(CommandError, "--visits needs --people"):
+            generate(organisations=1, visits=10)
+        with self.assertRaisesMessage(CommandError, "need at least one organisation"):
+            generate(organisations=0, people=10)

@@ -54,6 +54,10 @@ class ScaleRun:
     password_hash: str
     # Service-map services (waymark/directory/scale.py), spread over the outcode centroids.
     services: int = 0
+    # People registered at one generated hub (waymark/people/scale.py), and their visits there
+    # (waymark/hubs/scale.py).
+    people: int = 0
+    visits: int = 0
     area_ids: list[int] = field(default_factory=list)
     network_ids: list[int] = field(default_factory=list)
     organisation_ids: list[int] = field(default_factory=list)
@@ -180,7 +184,48 @@ def generate_members(run):
     run.count("memberships", run.organisations * per_organisation)
 
 
-STEPS = [generate_areas, generate_networks, generate_organisations, generate_members, generate_services]
+def generate_hub_people(run):
+    """One hub, run by the first generated organisation at a site in its area, with ``people``
+    people registered there and ``visits`` check-ins spread over two years of its sessions."""
+    if not (run.people or run.visits):
+        return
+    from waymark.directory.models import Location
+    from waymark.hubs.actions import do_create_hub
+    from waymark.hubs.models import Hub
+    from waymark.hubs.scale import bulk_create_visits
+    from waymark.people.scale import bulk_create_people
+
+    lead = Organisation.objects.get(pk=run.organisation_ids[0])
+    area = lead.areas.first() or Area.objects.order_by("pk").first()
+    lead_user = User.objects.filter(memberships__organisation=lead).order_by("pk").first()
+    if lead_user is None:
+        lead_user = User.objects.create(email=f"{run.prefix}-hub-lead@{EMAIL_DOMAIN}", password=run.password_hash)
+        Membership.objects.create(user=lead_user, organisation=lead, roles=[Role.COORDINATOR])
+    site = Location.objects.create(
+        name=run.name("Hub site", 1, ORGANISATION_DIGITS), area=area, location_type="physical"
+    )
+    hub = do_create_hub(
+        name=run.name("Hub", 1, ORGANISATION_DIGITS),
+        area=area,
+        lead_organisation=lead,
+        model=Hub.Model.WEEKLY_DROP_IN,
+        acting_user=lead_user,
+        sites=[site],
+    )
+    run.count("hubs", 1)
+    run.count("people", bulk_create_people(lead, run.people, recorded_by=lead_user, batch_size=run.batch_size))
+    if run.visits:
+        run.count("visits", bulk_create_visits([hub], run.visits, batch_size=max(run.batch_size, 1000)))
+
+
+STEPS = [
+    generate_areas,
+    generate_networks,
+    generate_organisations,
+    generate_members,
+    generate_services,
+    generate_hub_people,
+]
 
 
 def prefix_in_use(prefix):
@@ -209,6 +254,10 @@ class Command(BaseCommand):
         parser.add_argument("--areas", type=int, default=50, help="areas to create (default 50)")
         parser.add_argument(
             "--services", type=int, default=0, help="service-map services over the outcode centroids (default 0)"
+        )
+        parser.add_argument("--people", type=int, default=0, help="people registered at one generated hub (default 0)")
+        parser.add_argument(
+            "--visits", type=int, default=0, help="check-ins of those people at the hub's sessions (default 0)"
         )
         parser.add_argument("--batch-size", type=int, default=1000, help="most rows per insert (default 1000)")
         parser.add_argument(
@@ -239,6 +288,8 @@ class Command(BaseCommand):
             networks=options["networks"],
             areas=options["areas"],
             services=options["services"],
+            people=options["people"],
+            visits=options["visits"],
             batch_size=options["batch_size"],
             password_hash=make_password(options["password"]),
         )
@@ -261,12 +312,18 @@ class Command(BaseCommand):
             "networks": (0, 10**NETWORK_DIGITS - 1),
             "areas": (0, 10**AREA_DIGITS - 1),
             "services": (0, 9_999_999),
+            "people": (0, 9_999_999),
+            "visits": (0, 99_999_999),
             "batch_size": (1, 100_000),
         }
         for option, (low, high) in limits.items():
             if not low <= options[option] <= high:
                 flag = "--" + option.replace("_", "-")
                 raise CommandError(f"{flag} must be between {low} and {high}.")
+        if (options["people"] or options["visits"]) and not options["organisations"]:
+            raise CommandError("--people and --visits need at least one organisation to run the hub.")
+        if options["visits"] and not options["people"]:
+            raise CommandError("--visits needs --people: visits are check-ins of the generated people.")
         if not PREFIX_PATTERN.match(options["prefix"]) or len(options["prefix"]) > 40:
             raise CommandError(
                 "--prefix must be lower-case letters and digits, optionally joined by hyphens (e.g. scale-2), "
