@@ -126,6 +126,10 @@ def register(request):
     )
 
 
+# How many of a person's visits their page lists (the count says how many there are in all).
+VISITS_SHOWN = 20
+
+
 @login_required
 def person_detail(request, person_uuid):
     """A person's record: what the member's roles allow them to see."""
@@ -134,8 +138,13 @@ def person_detail(request, person_uuid):
         messages.info(request, _("This record was merged into another one: here it is."))
         return redirect("people:person", person_uuid=person.merged_into.uuid)
     sees_details = access.can_see_details(request.membership)
+    # The visit history (every role sees it): the latest first, with what was raised.
+    visits = person.visits.select_related("session__hub", "session__site").prefetch_related("needs")
+    visits = visits.order_by("-session__date", "-checked_in_at")
     context = {
         "person": person,
+        "visits": list(visits[:VISITS_SHOWN]),
+        "visit_count": visits.count(),
         "sees_details": sees_details,
         "can_merge": access.can_merge(request.membership),
         "may_contact": person.may_contact(),
