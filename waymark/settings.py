@@ -307,7 +307,11 @@ PERIODIC_JOBS = {
     "prune_job_runs": timedelta(days=1),
     "send_verification_reminders": timedelta(days=1),
     "pull_directory_feeds": timedelta(days=1),
+    "generate_hub_sessions": timedelta(days=1),
 }
+
+# How far ahead the daily job fills each hub's calendar from its session patterns.
+HUB_SESSIONS_AHEAD_WEEKS = env_int("HUB_SESSIONS_AHEAD_WEEKS", 8)
 
 LOGGING = {
     "version": 1,
