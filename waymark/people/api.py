@@ -82,7 +82,7 @@ def list_people(request, search: str = "", limit: int = Query(20, ge=1, le=MAX_L
     reference, a full phone number or a date of birth, typos forgiven), or the most recently
     registered when there is no search."""
     membership = access.require_membership(request)
-    people = access.people_for_membership(membership)
+    people = access.people_for_membership(membership).with_contact_consent()
     if search.strip():
         found = find_people(membership.organisation, search, limit, people=people)
     else:

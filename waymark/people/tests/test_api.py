@@ -2,6 +2,9 @@
 
 import json
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from waymark.accounts.models import Membership
 from waymark.accounts.tokens import create_api_token
 from waymark.audit.models import RecordAccess
@@ -33,6 +36,21 @@ class PeopleApiTestCase(BaseTestCase):
         self.assertEqual(body[0]["languages"], ["ar"])
         self.assertNotIn("phone", body[0])
         self.assertNotIn("full_name", body[0])
+
+    def test_finding_asks_the_same_queries_however_many_are_found_and_says_who_may_be_contacted(self):
+        self.login(self.volunteer)
+        make_person(self.hub_org, "Amina Hassan", by=self.caseworker, contact_consent=True)
+        with CaptureQueriesContext(connection) as two:
+            body = self.client.get("/api/v1/people", {"search": "ami"}).json()
+        self.assertEqual(
+            {person["display_name"]: person["may_contact"] for person in body},
+            {"Amina Yusuf": False, "Amina Hassan": True},
+        )
+        for number in range(5):
+            make_person(self.hub_org, f"Amina {number}", by=self.caseworker, contact_consent=True)
+        with CaptureQueriesContext(connection) as seven:
+            self.assertEqual(len(self.client.get("/api/v1/people", {"search": "ami"}).json()), 7)
+        self.assertEqual(len(seven), len(two))
 
     def test_a_token_finds_by_phone_number(self):
         secret = self.token(self.caseworker, self.hub_org, read_only=True)
