@@ -30,7 +30,8 @@ from waymark.directory.models import (
     Translation,
 )
 from waymark.directory.oruk import export, serialise
-from waymark.hubs.models import Hub
+from waymark.hubs.models import Hub, Visit
+from waymark.referrals.models import Signposting
 
 
 def canonical(value):
@@ -75,8 +76,10 @@ def public_map():
 
 def empty_the_map():
     """Remove every listing and what hangs on it; the taxonomies (Waymark's needs and details,
-    loaded by migrations) stay, as on a new Waymark. The demo hubs go first: their sessions
-    meet at the map's locations."""
+    loaded by migrations) stay, as on a new Waymark. The demo hubs go first (their sessions
+    meet at the map's locations), with the visits and signposting recorded at them."""
+    Signposting.objects.all().delete()
+    Visit.objects.all().delete()
     Hub.objects.all().delete()
     listed = ("service", "organization", "location", "service_at_location", "phone", "contact", "schedule")
     Attribute.objects.filter(link_entity__in=listed).delete()
