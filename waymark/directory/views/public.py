@@ -271,7 +271,28 @@ def home(request):
         context["is_administrator"] = request.user.is_superuser
         context["can_manage_listings"] = can_manage_listings(request)
         context["is_directory_editor"] = is_directory_editor(request.user)
+        context.update(_hub_and_people_pages(request))
     return render(request, "home.html", context)
+
+
+def _hub_and_people_pages(request):
+    """What the start page links to for a member of a hub's organisation or a partner: today's
+    session (the check-in desk), their hubs, the people, the rota; and the network lead's grid."""
+    from waymark.hubs import access as hub_access
+    from waymark.hubs.actions import ROTA_RESPONDER_ROLES
+    from waymark.people import access as people_access
+
+    membership = getattr(request, "membership", None)
+    pages = {"leads_a_network": hub_access.networks_led_by(request.user).exists()}
+    if membership is None:
+        return pages
+    pages["todays_session"] = hub_access.todays_session_for(request, membership.organisation)
+    pages["runs_hubs"] = hub_access.is_hub_lead(membership) or hub_access.hubs_for_user(request).exists()
+    pages["finds_people"] = people_access.can_find_people(membership)
+    pages["answers_rota"] = (
+        membership.has_role(*ROTA_RESPONDER_ROLES) and hub_access.hubs_on_rota_of(membership.organisation).exists()
+    )
+    return pages
 
 
 @require_GET
