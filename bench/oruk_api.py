@@ -93,10 +93,13 @@ def api_rates(requests, warmup):
 
 
 def ndjson_export(total):
+    from django.conf import settings
+
     from waymark.directory.oruk.serialise import public_services
 
     print("\n  ndjson export (export.write_ndjson, as export_directory writes it, to a temporary file)")
-    print("  cold: the first export after a change to the map (every stored record rebuilt);")
+    print("  cold: the first export after a change to the map (every stored record rebuilt, by")
+    print(f"        {settings.DIRECTORY_EXPORT_WORKERS} worker processes: settings.DIRECTORY_EXPORT_WORKERS);")
     print("  warm: the next one (the stored records served as they are)")
     print("  services   cold s   warm s   peak MB (cold)   target")
     for size in sorted({max(1, total // 4), max(1, total // 2), total}):

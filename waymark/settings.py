@@ -297,6 +297,8 @@ DIRECTORY_HIDE_AFTER_DAYS = env_int("DIRECTORY_HIDE_AFTER_DAYS", 365)
 # Where the open-data download (the map as an HSDS tabular package) is built and kept; the
 # system's temporary folder when empty.
 DIRECTORY_EXPORT_DIR = env_str("DIRECTORY_EXPORT_DIR", "")
+# Processes that build the published records before a full ndjson export (one per core).
+DIRECTORY_EXPORT_WORKERS = env_int("DIRECTORY_EXPORT_WORKERS", min(os.cpu_count() or 1, 4))
 
 # Periodic jobs: name → how often. Each is a management command; `manage.py run_schedule`
 # runs the due ones (see waymark/ops/schedule.py). Apps add theirs here.

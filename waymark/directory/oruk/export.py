@@ -68,8 +68,14 @@ def iter_ndjson(services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
         yield text.encode() + b"\n"
 
 
-def write_ndjson(out, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE):
-    """Write the ndjson export into the binary file ``out``; return how many services."""
+def write_ndjson(out, services=None, *, chunk_size=serialise.DEFAULT_CHUNK_SIZE, at_least=2000):
+    """Write the ndjson export into the binary file ``out``; return how many services.
+
+    After a change to the map every record must be built again first: that is done on every
+    core (``settings.DIRECTORY_EXPORT_WORKERS`` processes) when there are at least
+    ``at_least`` of them, then the records are read as stored."""
+    services = exported_services() if services is None else services
+    published.build_in_parallel(services, published.FULL, workers=settings.DIRECTORY_EXPORT_WORKERS, at_least=at_least)
     count = 0
     for line in iter_ndjson(services, chunk_size=chunk_size):
         out.write(line)

@@ -5,10 +5,13 @@ that leaves the public map leaves every answer at once, by a change or by time p
 
 import json
 from datetime import timedelta
+from io import BytesIO
 
+import pytest
 from django.conf import settings
-from django.db import connection
-from django.test import TransactionTestCase
+from django.db import connection, transaction
+from django.db.models import F
+from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -25,7 +28,7 @@ from waymark.directory.models import (
     TaxonomyTerm,
     Unit,
 )
-from waymark.directory.oruk import published, serialise
+from waymark.directory.oruk import export, published, serialise
 from waymark.directory.tests.builders import make_organization, make_service
 from waymark.directory.tests.test_oruk_api import SECRETS, OrukTestCase
 from waymark.places.models import Area
@@ -290,3 +293,40 @@ class StoredByALongReadTests(TransactionTestCase):
             again = list(published.iter_records(serialise.public_services(), published.FULL, chunk_size=10))
         self.assertEqual(again, [stored[service_id] for service_id in sorted(ids)])
         self.assertEqual(len(context.captured_queries), 1)
+
+
+# The export command forks its workers from a process with one thread; a pytest-xdist worker
+# has another of its own (idle), which makes Python warn that forking it could deadlock.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+class BuiltOnEveryCoreTests(TransactionTestCase):
+    """Before a full export after a change, the records are built by worker processes (one per
+    core), each on its own connection, and come out exactly as built one by one."""
+
+    def setUp(self):
+        organization = make_organization("Irwell Welcome Hub")
+        self.ids = sorted(make_service(f"Service {index}", organization=organization).id for index in range(6))
+
+    def test_the_workers_build_and_store_every_stale_record_once(self):
+        expected = published.build_records(self.ids, published.FULL, timezone.localdate())
+
+        built = published.build_in_parallel(serialise.public_services(), workers=2, at_least=1)
+
+        self.assertEqual(built, 6)
+        _version, stored = published._current_records(self.ids, published.FULL, timezone.localdate())
+        self.assertEqual(stored, {service_id: text for service_id, (text, _until) in expected.items()})
+        self.assertEqual(published.build_in_parallel(serialise.public_services(), workers=2, at_least=1), 0)
+
+    def test_the_ndjson_export_is_the_same_built_in_parallel(self):
+        with override_settings(DIRECTORY_EXPORT_WORKERS=1):
+            serial = BytesIO()
+            export.write_ndjson(serial)
+        Service.objects.filter(pk=self.ids[0]).update(name=F("name"))  # every record out of date
+        with override_settings(DIRECTORY_EXPORT_WORKERS=2):
+            parallel = BytesIO()
+            self.assertEqual(export.write_ndjson(parallel, at_least=1), 6)
+        self.assertEqual(parallel.getvalue(), serial.getvalue())
+
+    def test_too_few_to_be_worth_it_or_inside_a_transaction_are_built_in_line(self):
+        self.assertEqual(published.build_in_parallel(serialise.public_services(), workers=2, at_least=7), 0)
+        with transaction.atomic():
+            self.assertEqual(published.build_in_parallel(serialise.public_services(), workers=2, at_least=1), 0)
