@@ -48,6 +48,7 @@ ROUTERS = [
     ("", "waymark.accounts.api.router"),
     ("", "waymark.people.api.router"),
     ("", "waymark.hubs.api.router"),
+    ("", "waymark.casework.api.router"),
     ("", "waymark.referrals.api.router"),
 ]
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "waymark.directory",
     "waymark.people",
     "waymark.hubs",
+    "waymark.casework",
     "waymark.referrals",
     "waymark.ops",
     "django.contrib.admin",

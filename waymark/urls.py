@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("waymark.directory.urls")),
     path("", include("waymark.people.urls")),
     path("", include("waymark.hubs.urls")),
+    path("", include("waymark.casework.urls")),
     path("", include("waymark.referrals.urls")),
     prefix_default_language=False,
 )

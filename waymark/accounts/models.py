@@ -152,6 +152,13 @@ class Organisation(models.Model):
         default=True,
         help_text=_("Staff roles always need it; this extends it to volunteers."),
     )
+    # Policy as data (who is a First Responder): only a First Responder organisation can make an
+    # NRM referral itself; others pass trafficking concerns to one. Set by an administrator.
+    is_nrm_first_responder = models.BooleanField(
+        _("NRM First Responder"),
+        default=False,
+        help_text=_("A First Responder organisation can refer people to the National Referral Mechanism itself."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

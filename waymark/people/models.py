@@ -113,6 +113,11 @@ class Person(models.Model):
     contact_language = models.CharField(_("language to contact them in"), max_length=10, blank=True)
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
 
+    # Someone in adult accommodation who says they are under 18: flagged, and a child
+    # safeguarding referral made. The claimed date of birth above is never overwritten.
+    age_disputed = models.BooleanField(_("age disputed"), default=False)
+    age_disputed_since = models.DateField(_("age disputed since"), null=True, blank=True)
+
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -123,6 +128,9 @@ class Person(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records", editable=False
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when the person's identity was removed (erasure, or retention): the row stays, without
+    # anything that identifies them, so that counts of visits and cases still add up.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -439,3 +447,72 @@ def has_consent(person, purpose, *, recipient=None, at=None):
     else:
         consents = consents.filter(recipient_organisation=recipient)
     return consents.exists()
+
+
+class LegalHold(models.Model):
+    """A hold on a person's records (an ongoing legal case, a safeguarding inquiry): while it is
+    in place nothing of theirs is erased or anonymised, by hand or by retention. Placed and
+    lifted by an organisation admin, with a reason and a review date; both audited."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="legal_holds")
+    reason = EncryptedTextField(_("reason"))
+    review_on = models.DateField(_("review by"))
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lift_reason = EncryptedTextField(_("why it was lifted"), blank=True, default="")
+
+    class Meta:
+        ordering = ["person", "-placed_at"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self):
+        return f"{self.person} {self.placed_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self):
+        return self.lifted_at is None
+
+
+class RetentionPeriod(models.Model):
+    """Policy: how long a kind of record is kept once its clock has started, from a date.
+
+    ``record_type`` names what is kept and when its clock starts (see ``RecordType``). The
+    ``apply_retention`` job anonymises what has passed its period, skipping held records.
+    """
+
+    class RecordType(models.TextChoices):
+        PERSON = "person", _("A person with no activity: from their last visit, case or assessment")
+        VISIT = "visit", _("Visit records: from the visit")
+        ASSESSMENT = "assessment", _("Assessments: from the assessment")
+        CASE = "case", _("Cases, their notes and attachments: from closing")
+        SAFEGUARDING_CONCERN = "safeguarding_concern", _("Safeguarding concerns: from closing")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Records kept only on consent: from its withdrawal")
+
+    record_type = models.CharField(_("records"), max_length=30, choices=RecordType.choices)
+    months = models.PositiveSmallIntegerField(_("months kept"))
+    valid_from = models.DateField(_("in force from"))
+    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["record_type", "-valid_from"]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "valid_from"],
+                name="people_retention_once_per_date",
+                violation_error_message=_("This kind of record already has a period from this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_record_type_display()}: {self.months}"

@@ -1,0 +1,5 @@
+"""The assessment endpoints of the internal API."""
+
+from ninja import Router
+
+router = Router(tags=["assessments"])

@@ -1,0 +1,3 @@
+"""The assessment pages (names casework:<name>)."""
+
+urlpatterns = []

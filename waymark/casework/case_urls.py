@@ -1,0 +1,3 @@
+"""The case pages (names casework:<name>)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The rights pages (names casework:<name>)."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""The safeguarding endpoints of the internal API."""
+
+from ninja import Router
+
+router = Router(tags=["safeguardings"])

@@ -1,0 +1,3 @@
+"""The safeguarding pages (names casework:<name>)."""
+
+urlpatterns = []
