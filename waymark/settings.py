@@ -313,6 +313,11 @@ PERIODIC_JOBS = {
     "generate_hub_sessions": timedelta(days=1),
 }
 
+# Case attachments (letters, decision notices) are stored encrypted in the database. To keep
+# them in object storage instead (still encrypted), add a STORAGES entry for it and name it here.
+CASEWORK_ATTACHMENT_STORAGE = os.environ.get("CASEWORK_ATTACHMENT_STORAGE", "database")
+CASEWORK_ATTACHMENT_MAX_BYTES = env_int("CASEWORK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 # How far ahead the daily job fills each hub's calendar from its session patterns.
 HUB_SESSIONS_AHEAD_WEEKS = env_int("HUB_SESSIONS_AHEAD_WEEKS", 8)
 
