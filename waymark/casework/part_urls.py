@@ -1,0 +1,3 @@
+"""The case parts' pages: support plan, outcomes, immigration matters, attachments (names ``casework:<name>``)."""
+
+urlpatterns = []
