@@ -150,7 +150,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ["name", "kind", "require_mfa_for_volunteers"]
+    list_display = ["name", "kind", "require_mfa_for_volunteers", "is_nrm_first_responder"]
     list_filter = ["kind", "networks"]
     search_fields = ["name", "slug", "charity_number", "company_number"]
     prepopulated_fields = {"slug": ["name"]}
