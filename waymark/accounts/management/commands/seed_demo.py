@@ -53,7 +53,13 @@ def seed_networks(demo):
 def seed_organisations(demo):
     for spec in content.ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
-            slug=spec["slug"], defaults={"name": spec["name"], "kind": spec["kind"]}
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "kind": spec["kind"],
+                # Every local authority is an NRM First Responder (domain.md).
+                "is_nrm_first_responder": spec["kind"] == Organisation.Kind.LOCAL_AUTHORITY,
+            },
         )
         organisation.areas.set([demo.areas[area] for area in spec["areas"]])
         organisation.networks.set([demo.networks[network] for network in spec["networks"]])
