@@ -118,3 +118,19 @@ def blind_index(value: str, *, purpose: str = "") -> str:
     # Purpose names never hold a NUL, so a purpose and a value cannot run into each other.
     message = f"{purpose}\x00{value}".encode() if purpose else value.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """``data`` (a file's bytes) encrypted under the first key, as a Fernet token (ASCII bytes)."""
+    return _keys()[1].encrypt(bytes(data))
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes ``encrypt_bytes`` encrypted; DecryptionError if no configured key opens them.
+
+    Accepts a memoryview too (what a BinaryField gives on PostgreSQL).
+    """
+    try:
+        return _keys()[1].decrypt(bytes(token))
+    except InvalidToken:
+        raise DecryptionError(NO_KEY_MESSAGE) from None
