@@ -20,7 +20,8 @@ the prompts some answers demand at once.
 - ``do_change_risk_level`` records the caseworker's own level with their reason.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
@@ -303,14 +304,20 @@ def do_change_risk_level(assessment, *, acting_user, level, reason):
 # What an assessment's answers set off
 
 
-@dataclass
 class NrmRoute:
     """How this organisation takes signs of trafficking to the National Referral Mechanism."""
 
-    first_responder: bool
-    # When it is not one: the First Responders it can pass the case to.
-    first_responders: list = field(default_factory=list)
-    helpline: str = MODERN_SLAVERY_HELPLINE
+    helpline = MODERN_SLAVERY_HELPLINE
+
+    def __init__(self, organisation):
+        self.first_responder = organisation.is_nrm_first_responder
+
+    @cached_property
+    def first_responders(self):
+        """When the organisation is not one: the First Responders it can pass the case to."""
+        if self.first_responder:
+            return []
+        return list(NationalBody.objects.filter(is_nrm_first_responder=True).order_by("name"))
 
 
 @dataclass
@@ -329,20 +336,12 @@ class Prompts:
         return bool(self.concerns or self.nrm)
 
 
-def nrm_route(organisation):
-    if organisation.is_nrm_first_responder:
-        return NrmRoute(first_responder=True)
-    return NrmRoute(
-        first_responder=False,
-        first_responders=list(NationalBody.objects.filter(is_nrm_first_responder=True).order_by("name")),
-    )
-
-
 def prompts_for(assessment):
     """What the assessment's answers set off: the concerns raised from it, the age dispute, the
     NRM route."""
     concerns = {}
-    for concern in assessment.concerns.order_by("raised_at", "id"):
+    # Sorted here rather than in the query, so that a prefetched list serves.
+    for concern in sorted(assessment.concerns.all(), key=lambda concern: (concern.raised_at, concern.pk)):
         concerns.setdefault(concern.category, concern)
     indicators = set(assessment.indicators or ())
     return Prompts(
@@ -350,7 +349,7 @@ def prompts_for(assessment):
         child_concern=concerns.get(ConcernCategory.CHILD_PROTECTION),
         trafficking_concern=concerns.get(ConcernCategory.MODERN_SLAVERY),
         age_disputed=ConcernCategory.CHILD_PROTECTION in concerns,
-        nrm=nrm_route(assessment.organisation) if VulnerabilityIndicator.TRAFFICKING in indicators else None,
+        nrm=NrmRoute(assessment.organisation) if VulnerabilityIndicator.TRAFFICKING in indicators else None,
     )
 
 
