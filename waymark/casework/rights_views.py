@@ -58,7 +58,7 @@ def rights_page(request, person_uuid):
 @login_required
 def place_legal_hold(request, person_uuid):
     person = _rights_person(request, person_uuid, "legal_hold")
-    form = LegalHoldForm(request.POST or None)
+    form = LegalHoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rights.do_place_legal_hold(person, acting_user=request.user, **form.cleaned_data)
@@ -78,7 +78,7 @@ def place_legal_hold(request, person_uuid):
 def lift_legal_hold(request, person_uuid, hold_uuid):
     person = _rights_person(request, person_uuid, "legal_hold")
     hold = get_object_or_404(LegalHold, person=person, uuid=hold_uuid, lifted_at__isnull=True)
-    form = LiftLegalHoldForm(request.POST or None)
+    form = LiftLegalHoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rights.do_lift_legal_hold(hold, acting_user=request.user, reason=form.cleaned_data["reason"])
@@ -99,7 +99,7 @@ def lift_legal_hold(request, person_uuid, hold_uuid):
 def erase_person(request, person_uuid):
     """Confirm, then erase (anonymise) the person; refused, with the reasons, while held."""
     person = _rights_person(request, person_uuid, "erase")
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     blockers = rights.erasure_blockers(person)
     if request.method == "POST" and not blockers and form.is_valid():
         try:
