@@ -58,6 +58,8 @@ class ScaleRun:
     # (waymark/hubs/scale.py).
     people: int = 0
     visits: int = 0
+    # Cases of those people, with notes and actions (waymark/casework/scale.py).
+    cases: int = 0
     area_ids: list[int] = field(default_factory=list)
     network_ids: list[int] = field(default_factory=list)
     organisation_ids: list[int] = field(default_factory=list)
@@ -216,6 +218,26 @@ def generate_hub_people(run):
     run.count("people", bulk_create_people(lead, run.people, recorded_by=lead_user, batch_size=run.batch_size))
     if run.visits:
         run.count("visits", bulk_create_visits([hub], run.visits, batch_size=max(run.batch_size, 1000)))
+    if run.cases:
+        generate_cases(run, lead)
+
+
+def generate_cases(run, lead):
+    """``cases`` cases of the hub's people, owned in turn by the lead organisation's members
+    with a case role, each with about three notes and a few actions."""
+    from waymark.casework.access import CASE_ROLES
+    from waymark.casework.scale import bulk_create_cases
+    from waymark.people.models import Person
+
+    owners = [
+        membership.user
+        for membership in Membership.objects.filter(organisation=lead).select_related("user").order_by("pk")
+        if membership.has_role(*CASE_ROLES)
+    ]
+    people_ids = list(Person.objects.filter(organisation=lead).order_by("pk").values_list("pk", flat=True))
+    made = bulk_create_cases(lead, run.cases, people_ids=people_ids, owners=owners, batch_size=run.batch_size)
+    for noun, rows in made.items():
+        run.count(noun, rows)
 
 
 STEPS = [
@@ -259,6 +281,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--visits", type=int, default=0, help="check-ins of those people at the hub's sessions (default 0)"
         )
+        parser.add_argument(
+            "--cases", type=int, default=0, help="cases of those people, with notes and actions (default 0)"
+        )
         parser.add_argument("--batch-size", type=int, default=1000, help="most rows per insert (default 1000)")
         parser.add_argument(
             "--prefix", default="scale", help="marks every generated row; use a new one for each run (default scale)"
@@ -290,6 +315,7 @@ class Command(BaseCommand):
             services=options["services"],
             people=options["people"],
             visits=options["visits"],
+            cases=options["cases"],
             batch_size=options["batch_size"],
             password_hash=make_password(options["password"]),
         )
@@ -314,6 +340,7 @@ class Command(BaseCommand):
             "services": (0, 9_999_999),
             "people": (0, 9_999_999),
             "visits": (0, 99_999_999),
+            "cases": (0, 9_999_999),
             "batch_size": (1, 100_000),
         }
         for option, (low, high) in limits.items():
@@ -322,6 +349,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{flag} must be between {low} and {high}.")
         if (options["people"] or options["visits"]) and not options["organisations"]:
             raise CommandError("--people and --visits need at least one organisation to run the hub.")
+        if options["cases"] and not options["people"]:
+            raise CommandError("--cases needs --people: cases are of the generated people.")
         if options["visits"] and not options["people"]:
             raise CommandError("--visits needs --people: visits are check-ins of the generated people.")
         if not PREFIX_PATTERN.match(options["prefix"]) or len(options["prefix"]) > 40:
