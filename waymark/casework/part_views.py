@@ -120,8 +120,12 @@ def goal_status(request, case_uuid, goal_uuid):
     if not form.is_valid():
         messages.error(request, _("Choose a status from the list."))
     else:
-        parts.do_set_goal_status(goal, acting_user=request.user, status=form.cleaned_data["status"])
-        messages.success(request, _("The goal is now: %(status)s.") % {"status": goal.get_status_display()})
+        try:
+            parts.do_set_goal_status(goal, acting_user=request.user, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The goal is now: %(status)s.") % {"status": goal.get_status_display()})
     return _back(request, reverse("casework:plan", kwargs={"case_uuid": case.uuid}))
 
 

@@ -81,8 +81,17 @@ def _event(action, *, acting_user, case, obj, **details):
         actor=acting_user,
         organisation=case.organisation,
         obj=obj,
-        details={"case": str(case.uuid), **details},
+        details={"case": str(case.uuid), "person": str(case.person.uuid), **details},
     )
+
+
+def _check_not_closed(case, doing):
+    """A closed case's plan, matters and files stay as they were (outcomes may still be recorded,
+    and files deleted): reopen it to change them."""
+    if case.is_closed:
+        raise ValidationError(
+            _("This case is closed: reopen it before you %(doing)s.") % {"doing": doing}, code="case_closed"
+        )
 
 
 # The support plan
@@ -91,6 +100,7 @@ def _event(action, *, acting_user, case, obj, **details):
 @transaction.atomic
 def do_add_goal(case, *, acting_user, description, need=""):
     """Add a goal at the end of the case's support plan."""
+    _check_not_closed(case, _("add a goal"))
     description = _text(description, "description", _("Say what the goal is."))
     need = _check_need(need, required=False)
     last = case.goals.aggregate(last=Max("position"))["last"]
@@ -108,6 +118,7 @@ def do_add_goal(case, *, acting_user, description, need=""):
 @transaction.atomic
 def do_update_goal(goal, *, acting_user, description, need="", status=None):
     """Change a goal's text, need and (optionally) status. Returns the names of what changed."""
+    _check_not_closed(goal.case, _("change a goal"))
     description = _text(description, "description", _("Say what the goal is."))
     need = _check_need(need, required=False)
     status = status or goal.status
@@ -126,6 +137,7 @@ def do_update_goal(goal, *, acting_user, description, need="", status=None):
 @transaction.atomic
 def do_set_goal_status(goal, *, acting_user, status):
     """Mark a goal as being worked on, achieved or dropped."""
+    _check_not_closed(goal.case, _("change a goal"))
     if status not in PlanGoal.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")}, code="invalid_status")
     if goal.status == status:
@@ -149,6 +161,7 @@ def case_workers(organisation):
 def do_add_step(goal, *, acting_user, description, owner, due_on=None):
     """Add a step to a goal: a case action owned by a caseworker of the case's organisation."""
     case = goal.case
+    _check_not_closed(case, _("add a step"))
     description = _text(description, "description", _("Say what is to be done."))
     if owner is None or owner.pk not in {user.pk for user in case_workers(case.organisation)}:
         raise ValidationError(
@@ -226,6 +239,7 @@ def outcomes_allowed(membership, matter):
 @transaction.atomic
 def do_add_matter(case, *, acting_user, kind):
     """Add an immigration matter of ``kind``; the level it needs comes from the rule in force today."""
+    _check_not_closed(case, _("add an immigration matter"))
     if kind not in MatterKind.values:
         raise ValidationError({"kind": _("Choose a kind of matter from the list.")}, code="invalid_kind")
     matter = ImmigrationMatter.objects.create(
@@ -249,6 +263,7 @@ def do_change_matter_level(matter, *, acting_user, level, reason):
         raise ValidationError({"level": _("OISC levels are 1, 2 and 3.")}, code="invalid_level")
     reason = _text(reason, "reason", _("Say why the matter needs a different level."))
     matter = ImmigrationMatter.objects.select_for_update().select_related("case__organisation").get(pk=matter.pk)
+    _check_not_closed(matter.case, _("change the level a matter needs"))
     if level == matter.required_level:
         raise ValidationError({"level": _("The matter already needs this level.")}, code="unchanged")
     previous = matter.required_level
@@ -425,6 +440,7 @@ def _storage():
 def do_add_attachment(case, *, acting_user, uploaded_file, title=""):
     """Attach a file to the case, encrypted: in the database, or in the storage the
     ``CASEWORK_ATTACHMENT_STORAGE`` setting names, under a random key."""
+    _check_not_closed(case, _("attach a file"))
     content, content_type = check_upload(uploaded_file)
     title = _text(title, "title", "", required=False)[:200]
     attachment = Attachment(

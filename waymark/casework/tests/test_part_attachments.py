@@ -63,7 +63,13 @@ class AttachmentUploadTestCase(BaseTestCase):
         self.assertEqual(parts.attachment_content(attachment), PDF_BYTES)
         event = Event.objects.get(action="attachment.added")
         self.assertEqual(
-            event.details, {"case": str(self.case.uuid), "content_type": "application/pdf", "size": len(PDF_BYTES)}
+            event.details,
+            {
+                "case": str(self.case.uuid),
+                "person": str(self.case.person.uuid),
+                "content_type": "application/pdf",
+                "size": len(PDF_BYTES),
+            },
         )
         # The list shows it, with the name decrypted for the caseworker.
         self.assertContains(self.client.get(self.url), "HO-decision-Rahimi.pdf")

@@ -39,7 +39,9 @@ class SupportPlanTestCase(BaseTestCase):
         self.assertEqual(goals[0].created_by, self.caseworker)
         self.assertNotIn("Amina", raw_text("casework_plangoal", "description", goals[0].pk))
         event = Event.objects.filter(action="plan_goal.added").order_by("id").first()
-        self.assertEqual(event.details, {"case": str(self.case.uuid), "need": "health"})
+        self.assertEqual(
+            event.details, {"case": str(self.case.uuid), "person": str(self.case.person.uuid), "need": "health"}
+        )
         page = self.client.get(self.url)
         self.assertContains(page, "Register Amina with a GP")
         self.assertContains(page, "Health and GP registration")
@@ -220,3 +222,40 @@ class CasePagePartialsTestCase(BaseTestCase):
         self.assertIn("No outcome recorded yet", render_to_string("casework/_case_outcomes.html", context))
         self.assertIn("No immigration matter", render_to_string("casework/_case_matters.html", context))
         self.assertIn("No attachments", render_to_string("casework/_case_attachments.html", context))
+
+
+class ClosedCaseTestCase(BaseTestCase):
+    """A closed case's plan, matters and files are kept as they were; outcomes may still be recorded."""
+
+    def setUp(self):
+        self.case = make_case(self.hub_org, by=self.caseworker)
+        self.goal = parts.do_add_goal(self.case, acting_user=self.caseworker, description="Find a GP")
+        self.matter = parts.do_add_matter(self.case, acting_user=self.caseworker, kind="evisa")
+        self.case.status, self.case.outcome = "closed", "resolved"
+        self.case.save()
+        self.login(self.caseworker)
+
+    def test_changes_to_the_plan_matters_and_files_are_refused(self):
+        base = f"/cases/{self.case.uuid}"
+        for url, data in (
+            (f"{base}/plan/", {"description": "Another goal"}),
+            (f"{base}/plan/goals/{self.goal.uuid}/", {"description": "Changed", "status": "achieved"}),
+            (f"{base}/plan/goals/{self.goal.uuid}/steps/add/", {"description": "Ring", "owner": self.caseworker.pk}),
+            (f"{base}/immigration/", {"kind": "appeal"}),
+            (f"{base}/immigration/{self.matter.uuid}/level/", {"level": 3, "reason": "Complex"}),
+            (f"{base}/attachments/", {"file": upload()}),
+        ):
+            with self.subTest(url=url):
+                self.assertContains(self.client.post(url, data), "This case is closed", status_code=400)
+        response = self.client.post(f"{base}/plan/goals/{self.goal.uuid}/status/", {"status": "achieved"}, follow=True)
+        self.assertContains(response, "This case is closed")
+        self.goal.refresh_from_db()
+        self.assertEqual((self.goal.description, self.goal.status), ("Find a GP", "working_on"))
+        self.assertEqual((self.case.goals.count(), self.case.immigration_matters.count()), (1, 1))
+        self.assertFalse(self.case.attachments.exists())
+
+    def test_outcomes_may_still_be_recorded(self):
+        parts.do_record_need_outcome(self.case, acting_user=self.caseworker, need="health", outcome="resolved")
+        parts.do_record_matter_outcome(self.matter, acting_user=self.caseworker, outcome="signposted")
+        self.matter.refresh_from_db()
+        self.assertEqual(self.matter.outcome, "signposted")
