@@ -6,8 +6,11 @@ to Sunday) or a month:
 - a welcoming point of contact, and casework, each on at least N days a week: the days with a
   session held (not cancelled, and over) that offered it; N is the ``CoreOfferThreshold`` row in
   force on the week's Monday (policy, not code);
-- an initial assessment of needs including vulnerability: not recorded in Waymark yet
-  (assessments come with casework), so it says so rather than guess;
+- an initial assessment of needs including vulnerability: met in a week when the hub's lead
+  organisation recorded at least one assessment (``casework.Assessment``) that week of a person
+  who came to one of the hub's sessions (a visit, at any time); the evidence is how many. A
+  lead organisation that has recorded no assessment in Waymark at all may well assess on paper,
+  so then it says it is not recorded rather than "not met";
 - each part of the support package (immigration advice, housing support and advice,
   orientation, English language, employability): provided at the hub (a session held offering
   it, or a confirmed rota organisation that came bringing it) or signposted (a
@@ -15,9 +18,10 @@ to Sunday) or a month:
   map listed under that need);
 - a social space, and local activities: a session held offering them.
 
-A month is the weeks whose Monday falls in it; a line counted in days is met in the month when
-it is met in each of those weeks. Everything for any number of hubs is read in a fixed number
-of queries (the network's grid and the API list many hubs).
+A month is the weeks whose Monday falls in it; a line counted in days, and the initial
+assessment, is met in the month when it is met in each of those weeks. Everything for any
+number of hubs is read in a fixed number of queries (the network's grid and the API list many
+hubs).
 """
 
 import calendar
@@ -25,18 +29,19 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from waymark.casework.models import Assessment
 from waymark.directory.models import NEED_LINK_TYPE, NEEDS_TAXONOMY_NAME, Attribute
-from waymark.hubs.models import LONDON, CoreOfferThreshold, HubSession, Offer, RotaInvitation
+from waymark.hubs.models import LONDON, CoreOfferThreshold, HubSession, Offer, RotaInvitation, Visit
 from waymark.referrals.models import Signposting
 
 DAYS = "days"  # met on at least N days a week (a threshold row)
-NOT_RECORDED = "not_recorded"  # Waymark does not record it yet
+ASSESSED = "assessed"  # assessments recorded each week
 PACKAGE = "package"  # provided at the hub, or signposted
 HELD = "held"  # a session held offered it
 
@@ -54,7 +59,7 @@ class Line:
 
 LINES = [
     Line("welcome", gettext_lazy("Welcoming point of contact"), DAYS, Offer.WELCOME),
-    Line("initial_assessment", gettext_lazy("Initial assessment of needs, including vulnerability"), NOT_RECORDED),
+    Line("initial_assessment", gettext_lazy("Initial assessment of needs, including vulnerability"), ASSESSED),
     Line("casework", gettext_lazy("Casework"), DAYS, Offer.CASEWORK),
     Line(
         "immigration_advice",
@@ -143,7 +148,8 @@ def this_week(now=None):
 class Result:
     """One line of one hub's offer for a period: met (True, False, or None when it cannot be
     said), why in a sentence, and the evidence: sessions held, rota organisations that came,
-    services signposted to (service name, count), and sessions still to come."""
+    services signposted to (service name, count), assessments recorded (a count) and sessions
+    still to come."""
 
     line: Line
     met: bool | None
@@ -152,6 +158,7 @@ class Result:
     rota: list = field(default_factory=list)
     signposted: list = field(default_factory=list)
     planned: list = field(default_factory=list)
+    assessments: int = 0
 
     @property
     def slug(self):
@@ -212,8 +219,39 @@ def signposted_by_need(hub_ids, period):
     return found
 
 
+def assessments_by_week(hubs, period):
+    """({hub_id: {monday: count}}, {ids of the lead organisations that have recorded any
+    assessment by the period's end}): the assessments recorded in the period by each hub's lead
+    organisation of people who came to one of the hub's sessions. Two queries."""
+    start = dt.datetime.combine(period.first, dt.time.min, tzinfo=LONDON)
+    end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
+    # From the visits: one row per (hub, assessment), however many times the person came.
+    rows = (
+        Visit.objects.filter(
+            session__hub_id__in=[hub.pk for hub in hubs],
+            person__assessments__organisation_id=F("session__hub__lead_organisation_id"),
+            person__assessments__assessed_at__gte=start,
+            person__assessments__assessed_at__lt=end,
+        )
+        .values_list("session__hub_id", "person__assessments__id", "person__assessments__assessed_at")
+        .order_by()
+        .distinct()
+    )
+    counts = defaultdict(lambda: defaultdict(int))
+    for hub_id, _assessment_id, assessed_at in rows:
+        day = timezone.localtime(assessed_at, LONDON).date()
+        counts[hub_id][day - dt.timedelta(days=day.weekday())] += 1
+    recording = set(
+        Assessment.objects.filter(organisation_id__in={hub.lead_organisation_id for hub in hubs}, assessed_at__lt=end)
+        .values_list("organisation_id", flat=True)
+        .order_by()
+        .distinct()
+    )
+    return counts, recording
+
+
 def compute(hubs, period, *, now=None):
-    """{hub.pk: [Result for each line of LINES]} for ``hubs`` over ``period``, in five queries
+    """{hub.pk: [Result for each line of LINES]} for ``hubs`` over ``period``, in seven queries
     at most, however many hubs."""
     now = now or timezone.now()
     hub_ids = [hub.pk for hub in hubs]
@@ -240,6 +278,7 @@ def compute(hubs, period, *, now=None):
     ]
     thresholds = thresholds_for(period, CoreOfferThreshold.objects.filter(valid_from__lte=period.last))
     signposted = signposted_by_need(hub_ids, period)
+    assessed, recording = assessments_by_week(hubs, period)
 
     held_by_hub, planned_by_hub, rota_by_hub = defaultdict(list), defaultdict(list), defaultdict(list)
     for session in held:
@@ -249,19 +288,21 @@ def compute(hubs, period, *, now=None):
     for invitation in rota:
         rota_by_hub[invitation.session.hub_id].append(invitation)
     return {
-        hub_id: [
-            _line_result(
+        hub.pk: [
+            _assessment_result(line, period, assessed.get(hub.pk, {}), hub.lead_organisation_id in recording)
+            if line.kind == ASSESSED
+            else _line_result(
                 line,
                 period,
-                held_by_hub[hub_id],
-                planned_by_hub[hub_id],
-                rota_by_hub[hub_id],
-                signposted.get(hub_id, {}),
+                held_by_hub[hub.pk],
+                planned_by_hub[hub.pk],
+                rota_by_hub[hub.pk],
+                signposted.get(hub.pk, {}),
                 thresholds,
             )
             for line in LINES
         ]
-        for hub_id in hub_ids
+        for hub in hubs
     }
 
 
@@ -274,12 +315,6 @@ def _line_result(line, period, held, planned, rota, signposted, thresholds):
     coming = [s for s in planned if line.offer in s.offers]
     if line.kind == DAYS:
         return _days_result(line, period, offering, coming, thresholds[line.slug])
-    if line.kind == NOT_RECORDED:
-        return Result(
-            line,
-            None,
-            _("Not yet recorded: Waymark does not record initial assessments yet (they come with casework)."),
-        )
     if line.kind == HELD:
         if offering:
             why = _("Offered on %(days)s.") % {"days": _day_list({s.date for s in offering})}
@@ -303,6 +338,32 @@ def _line_result(line, period, held, planned, rota, signposted, thresholds):
     if not reasons:
         return Result(line, False, _("Not provided at the hub, and nobody was signposted for it."), planned=coming)
     return Result(line, True, " ".join(reasons), sessions=offering, rota=bringing, signposted=services, planned=coming)
+
+
+def _assessment_result(line, period, by_week, records_assessments):
+    total = sum(by_week.values())
+    if not total and not records_assessments:
+        return Result(
+            line,
+            None,
+            _("Not yet recorded: the hub's lead organisation has recorded no assessments in Waymark."),
+        )
+    if period.kind == "month":
+        met_weeks = sum(1 for monday in period.mondays if by_week.get(monday))
+        why = _("Assessments recorded in %(met)d of %(weeks)d weeks (%(count)d in all).") % {
+            "met": met_weeks,
+            "weeks": len(period.mondays),
+            "count": total,
+        }
+        return Result(line, met_weeks == len(period.mondays), why, assessments=total)
+    if not total:
+        return Result(line, False, _("No assessment recorded this week of someone who came to the hub."))
+    why = ngettext(
+        "%(count)d assessment recorded of someone who came to the hub.",
+        "%(count)d assessments recorded of people who came to the hub.",
+        total,
+    ) % {"count": total}
+    return Result(line, True, why, assessments=total)
 
 
 def _days_result(line, period, offering, coming, needed_by_week):
