@@ -871,6 +871,9 @@ def apply_retention(*, now=None, dry_run=False, acting_user=None):
             steps.append(("visit", _visits_left(due), clear_visit_texts))
         for kind, due, clear in steps:
             # A concern about someone not registered has nobody to hold it for.
+            # The records of the people just anonymised are already cleared (on a dry run:
+            # would be), so they are not counted twice.
+            due = due.exclude(person__in=seen)
             skipped[kind] = due.filter(person__in=protected).count()
             pks = list(due.exclude(person__in=protected).values_list("pk", flat=True))
             done[kind] = len(pks)
@@ -882,6 +885,7 @@ def apply_retention(*, now=None, dry_run=False, acting_user=None):
                 Signposting,
                 Signposting.objects.filter(visit__isnull=True, recorded_at__lte=cutoffs[Types.VISIT]),
             )
+            signpostings = signpostings.exclude(person__in=seen)
             skipped["visit"] += signpostings.filter(person__in=protected).count()
             pks = list(signpostings.exclude(person__in=protected).values_list("pk", flat=True))
             done["visit"] += len(pks)
