@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{CASE}plan/", views.plan, name="plan"),
     path(f"{CASE}plan/goals/<uuid:goal_uuid>/", views.goal_edit, name="goal_edit"),
     path(f"{CASE}plan/goals/<uuid:goal_uuid>/status/", views.goal_status, name="goal_status"),
+    path(f"{CASE}plan/goals/<uuid:goal_uuid>/move/", views.goal_move, name="goal_move"),
     path(f"{CASE}plan/goals/<uuid:goal_uuid>/steps/add/", views.step_add, name="step_add"),
     path(f"{CASE}outcomes/", views.outcomes, name="outcomes"),
     path(f"{CASE}immigration/", views.matters, name="matters"),

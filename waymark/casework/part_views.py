@@ -130,6 +130,19 @@ def goal_status(request, case_uuid, goal_uuid):
 
 
 @login_required
+@require_POST
+def goal_move(request, case_uuid, goal_uuid):
+    """Move a goal up or down the plan (the buttons on the plan)."""
+    case = access.get_case_for_user(request, case_uuid, what="support_plan")
+    goal = get_object_or_404(case.goals, uuid=goal_uuid)
+    try:
+        parts.do_move_goal(goal, acting_user=request.user, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, reverse("casework:plan", kwargs={"case_uuid": case.uuid}))
+
+
+@login_required
 def step_add(request, case_uuid, goal_uuid):
     """Add a step to a goal: something to do, by whom, by when."""
     case = access.get_case_for_user(request, case_uuid, what="support_plan")

@@ -151,6 +151,28 @@ def do_set_goal_status(goal, *, acting_user, status):
     return goal
 
 
+@transaction.atomic
+def do_move_goal(goal, *, acting_user, direction):
+    """Move a goal one place up or down the plan (swapping with its neighbour)."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Choose up or down."), code="invalid_direction")
+    case = goal.case
+    _check_not_closed(case, _("change the plan"))
+    # Renumber under a lock first, so that equal positions (or gaps) cannot make a move do nothing.
+    goals = list(PlanGoal.objects.select_for_update().filter(case=case).order_by("position", "id"))
+    index = next(index for index, each in enumerate(goals) if each.pk == goal.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(goals):
+        return goal
+    goals[index], goals[other] = goals[other], goals[index]
+    for position, each in enumerate(goals):
+        if each.position != position:
+            each.position = position
+            each.save(update_fields=["position", "updated_at"])
+    _event("plan_goal.moved", acting_user=acting_user, case=case, obj=goal, direction=direction)
+    return goal
+
+
 def case_workers(organisation):
     """The members of ``organisation`` who hold a case role: who may own a step, by name."""
     memberships = Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__email")

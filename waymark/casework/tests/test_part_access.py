@@ -44,6 +44,7 @@ class CasePartsAccessTestCase(BaseTestCase):
             (f"{base}/plan/", {"description": "Open a bank account"}),
             (f"{base}/plan/goals/{self.goal.uuid}/", {"description": "Changed", "status": "achieved"}),
             (f"{base}/plan/goals/{self.goal.uuid}/status/", {"status": "achieved"}),
+            (f"{base}/plan/goals/{self.goal.uuid}/move/", {"direction": "down"}),
             (
                 f"{base}/plan/goals/{self.goal.uuid}/steps/add/",
                 {"description": "Ring the surgery", "owner": self.caseworker.pk},
@@ -64,6 +65,7 @@ class CasePartsAccessTestCase(BaseTestCase):
             ImmigrationMatter.objects.filter(outcome="").count(),
             ImmigrationMatter.objects.count(),
             Attachment.objects.count(),
+            list(PlanGoal.objects.order_by("position").values_list("id", flat=True)),
             Event.objects.count(),
         )
 
@@ -84,6 +86,8 @@ class CasePartsAccessTestCase(BaseTestCase):
         self.goal.refresh_from_db()
         self.matter.refresh_from_db()
         self.assertEqual((self.goal.description, self.goal.status), ("Changed", "achieved"))
+        # Moved below the goal added first.
+        self.assertEqual([goal.description for goal in self.case.goals.all()], ["Open a bank account", "Changed"])
         self.assertEqual((self.matter.required_level, self.matter.outcome), (3, "signposted"))
         self.assertEqual(self.goal.steps.count(), 1)
         self.assertEqual(self.case.need_outcomes.count(), 1)

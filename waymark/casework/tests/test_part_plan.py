@@ -83,6 +83,27 @@ class SupportPlanTestCase(BaseTestCase):
         self.assertEqual(goal.status, "dropped")
         self.assertEqual(self.client.get(url).status_code, 405)
 
+    def test_goals_are_moved_up_and_down(self):
+        first, second, third = (
+            parts.do_add_goal(self.case, acting_user=self.caseworker, description=text) for text in ("A", "B", "C")
+        )
+        response = self.client.post(
+            f"{self.url}goals/{third.uuid}/move/", {"direction": "up", "next": f"/cases/{self.case.uuid}/"}
+        )
+        self.assertRedirects(response, f"/cases/{self.case.uuid}/", fetch_redirect_response=False)
+        self.assertEqual([goal.description for goal in self.case.goals.all()], ["A", "C", "B"])
+        parts.do_move_goal(first, acting_user=self.caseworker, direction="down")
+        self.assertEqual([goal.description for goal in self.case.goals.all()], ["C", "A", "B"])
+        # The first cannot go higher, nor the last lower.
+        parts.do_move_goal(third, acting_user=self.caseworker, direction="up")
+        parts.do_move_goal(second, acting_user=self.caseworker, direction="down")
+        self.assertEqual([goal.description for goal in self.case.goals.all()], ["C", "A", "B"])
+        self.assertEqual(Event.objects.filter(action="plan_goal.moved").count(), 2)
+        page = self.client.get(self.url)
+        self.assertContains(page, "Move up")
+        with self.assertRaises(ValidationError):
+            parts.do_move_goal(first, acting_user=self.caseworker, direction="sideways")
+
     def test_a_step_is_added_for_a_caseworker_of_the_organisation(self):
         goal = parts.do_add_goal(self.case, acting_user=self.caseworker, description="Find a GP")
         url = f"{self.url}goals/{goal.uuid}/steps/add/"
