@@ -223,11 +223,17 @@ def next_lead(leads, current):
 @transaction.atomic
 def do_pass_to_next_lead(concern, *, acting_user=None, now=None):
     """Pass an untriaged concern to the next safeguarding lead and tell them; with no lead yet,
-    to the first lead there is now. ``acting_user`` None: the periodic job."""
+    to the first lead there is now. ``acting_user`` None: the periodic job.
+
+    Refused if the concern moved on since ``concern`` was read (triaged, or passed on by a
+    run of the job at the same moment), so that two runs never pass it twice."""
     now = now or timezone.now()
+    seen = (concern.status, concern.current_lead_id, concern.lead_notified_at)
     concern = SafeguardingConcern.objects.select_for_update().select_related("organisation").get(pk=concern.pk)
     if concern.status != SafeguardingConcern.Status.RAISED:
         raise IllegalTransition(_("This concern has been triaged: it no longer passes between leads."))
+    if (concern.status, concern.current_lead_id, concern.lead_notified_at) != seen:
+        raise IllegalTransition(_("This concern has just been passed on."))
     leads = safeguarding_leads(concern.organisation)
     if not leads:
         raise IllegalTransition(_("The organisation has no safeguarding lead to pass it to."))
@@ -287,7 +293,7 @@ def escalate_due_concerns(now=None):
         try:
             passed.append(do_pass_to_next_lead(concern, now=now))
         except IllegalTransition:
-            continue  # Triaged in the meantime.
+            continue  # Triaged, or passed on by another run, in the meantime.
     return passed
 
 

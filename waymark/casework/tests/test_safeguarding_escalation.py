@@ -199,3 +199,15 @@ class DailyCheckTestCase(SafeguardingTestCase):
         safeguarding.do_close_concern(concern, acting_user=self.coordinator, outcome="person_safe")
         self.assertEqual(safeguarding.find_overdue(NOW), [])
         self.assertEqual(SafeguardingConcern.objects.get().status, "closed")
+
+
+class PassingTwiceTestCase(SafeguardingTestCase):
+    def test_a_concern_read_before_another_run_passed_it_on_is_not_passed_again(self):
+        concern = self.raise_concern(urgency=Urgency.IMMEDIATE)
+        stale = SafeguardingConcern.objects.get(pk=concern.pk)
+        with self.captureOnCommitCallbacks(execute=True):
+            safeguarding.do_pass_to_next_lead(concern, now=NOW + 30 * MINUTE)
+        with self.assertRaises(safeguarding.IllegalTransition):
+            safeguarding.do_pass_to_next_lead(stale, now=NOW + 30 * MINUTE)
+        concern.refresh_from_db()
+        self.assertEqual(concern.times_passed_on, 1)
