@@ -32,6 +32,17 @@ class OwnerField(forms.ChoiceField):
         return self.users.get(value)
 
 
+class CasePageForm(forms.Form):
+    """A form of the case page, where several forms share the page: each gives its fields ids
+    of its own (``<id_prefix>-<field>``), so that labels and the error summary find the right one."""
+
+    id_prefix = "case"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
 class OpenCaseForm(forms.Form):
     title = forms.CharField(
         label=_("What the case is about"),
@@ -50,7 +61,9 @@ class OpenCaseForm(forms.Form):
         )
 
 
-class ReassignCaseForm(forms.Form):
+class ReassignCaseForm(CasePageForm):
+    id_prefix = "reassign"
+
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"] = OwnerField(
@@ -60,7 +73,9 @@ class ReassignCaseForm(forms.Form):
         )
 
 
-class CloseCaseForm(forms.Form):
+class CloseCaseForm(CasePageForm):
+    id_prefix = "close"
+
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=Case.Outcome.choices,
@@ -76,7 +91,9 @@ class CloseCaseForm(forms.Form):
     )
 
 
-class ReopenCaseForm(forms.Form):
+class ReopenCaseForm(CasePageForm):
+    id_prefix = "reopen"
+
     reason = forms.CharField(
         label=_("Why reopen it"),
         max_length=NOTE_MAX,
@@ -86,7 +103,9 @@ class ReopenCaseForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(CasePageForm):
+    id_prefix = "note"
+
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseNote.Kind.choices, initial=CaseNote.Kind.CONTACT)
     happened_on = forms.DateField(
         label=_("Date"),
@@ -113,7 +132,9 @@ class NoteForm(forms.Form):
         return happened_on
 
 
-class ActionForm(forms.Form):
+class ActionForm(CasePageForm):
+    id_prefix = "action"
+
     description = forms.CharField(
         label=_("What to do"),
         max_length=2000,
@@ -137,7 +158,7 @@ class ActionForm(forms.Form):
 
 
 class ReassignActionForm(ReassignCaseForm):
-    pass
+    id_prefix = "action-reassign"
 
 
 # Caseloads

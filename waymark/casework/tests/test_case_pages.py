@@ -1,5 +1,7 @@
 """The case pages: opening a case, a person's cases, the case page and its forms."""
 
+import re
+
 from django.urls import reverse
 
 from waymark.audit.models import Event, RecordAccess
@@ -215,6 +217,17 @@ class CasePagesTestCase(BaseTestCase):
         self.login(self.caseworker)
         response = self.client.post(self.post_url("case_action_done", action_uuid=action.uuid))
         self.assertEqual(response.status_code, 404)
+
+    def test_every_id_on_the_case_page_is_unique_and_every_field_labelled(self):
+        make_action(self.case, by=self.caseworker)
+        self.login(self.caseworker)
+        body = self.client.get(self.case_url).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        self.assertEqual(len(ids), len(set(ids)), sorted(ids))
+        for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', body):
+            if 'type="hidden"' in body.split(f'id="{field_id}"')[0].rsplit("<", 1)[-1]:
+                continue
+            self.assertIn(f'for="{field_id}"', body)
 
     def test_the_transitions_only_take_post(self):
         self.login(self.caseworker)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from waymark.accounts.models import Membership
 from waymark.accounts.tokens import create_api_token
 from waymark.casework import cases
-from waymark.people.tests.helpers import make_person
 
 
 def days_ago(days):
@@ -33,6 +32,3 @@ def api_token(user, organisation, read_only=False):
 
 def bearer(secret):
     return {"Authorization": f"Bearer {secret}"}
-
-
-__all__ = ["make_person"]
