@@ -132,7 +132,8 @@ def dashboard(request):
         closed_rows = []
     else:
         filtered_rows = None
-        # Untriaged ("raised") sorts before "triaged"; the oldest first within each.
+        # Untriaged ("raised") sorts before "triaged"; within each, the overdue ones first,
+        # then the oldest.
         open_rows = dashboard_rows(
             concerns.exclude(status=SafeguardingConcern.Status.CLOSED).order_by("status", "raised_at", "id")[
                 :DASHBOARD_ROWS
@@ -140,6 +141,7 @@ def dashboard(request):
             now,
             rules,
         )
+        open_rows.sort(key=lambda concern: (concern.status, not concern.overdue))
         closed_rows = dashboard_rows(
             concerns.filter(
                 status=SafeguardingConcern.Status.CLOSED, closed_at__gte=now - dt.timedelta(days=RECENTLY_CLOSED_DAYS)

@@ -290,3 +290,13 @@ class DashboardTestCase(SafeguardingTestCase):
             self.assertIn(str(concern.uuid), digest.body)
         html = page.content.decode()
         self.assertEqual(html.count("(overdue:"), len(overdue))
+
+
+class DashboardOrderTestCase(SafeguardingTestCase):
+    def test_an_overdue_untriaged_concern_comes_before_an_older_one_still_in_time(self):
+        routine = self.raise_concern(urgency=Urgency.ROUTINE, when=NOW - dt.timedelta(days=2))
+        immediate = self.raise_concern(urgency=Urgency.IMMEDIATE, when=NOW - dt.timedelta(hours=1))
+        self.login(self.coordinator)
+        with at(NOW):
+            html = self.client.get("/safeguarding/").content.decode()
+        self.assertLess(html.index(str(immediate.uuid)), html.index(str(routine.uuid)))
