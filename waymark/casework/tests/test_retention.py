@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from waymark.audit.models import Event
 from waymark.casework.models import Assessment, Attachment, Case, CaseNote, SafeguardingConcern
-from waymark.casework.rights import apply_retention, do_place_legal_hold, months_before
+from waymark.casework.rights import do_place_legal_hold
+from waymark.casework.rights_retention import apply_retention, months_before
 from waymark.casework.tests.rights_builders import make_assessment, make_case, make_concern, make_visit, mark
 from waymark.hubs.models import Visit
 from waymark.hubs.tests.helpers import HubTestCase

@@ -8,7 +8,7 @@ skipped and counted. Safe to run twice: the second run finds nothing left to do.
 
 from django.core.management.base import BaseCommand
 
-from waymark.casework.rights import apply_retention
+from waymark.casework.rights_retention import apply_retention
 
 
 class Command(BaseCommand):
