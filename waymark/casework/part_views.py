@@ -11,12 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from waymark.casework import access, parts
@@ -255,12 +257,52 @@ def matter_outcome(request, case_uuid, matter_uuid):
 # Attachments
 
 
+class AttachmentSizeLimit(FileUploadHandler):
+    """Stops reading an uploaded file once it passes the attachment size limit, so that a huge
+    upload is neither held in memory nor written to a temporary file; the view then says it is
+    too big."""
+
+    def __init__(self, limit, request=None):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_big = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_big = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
 @login_required
+@csrf_exempt
 def attachments(request, case_uuid):
     """The case's attachments, and a form to upload one."""
+    # The limit must be in place before anything reads the body, which the CSRF check does:
+    # so the check is made inside, by _attachments (as Django's documentation shows).
+    size_limit = AttachmentSizeLimit(settings.CASEWORK_ATTACHMENT_MAX_BYTES, request)
+    request.upload_handlers.insert(0, size_limit)
+    return _attachments(request, case_uuid, size_limit)
+
+
+@csrf_protect
+def _attachments(request, case_uuid, size_limit):
     case = access.get_case_for_user(request, case_uuid, what="attachments")
     form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if size_limit.too_big:
+        # The skipped file reads as "no file": say what really happened instead.
+        form.errors["file"] = form.error_class([parts.too_big_message()])
+    elif valid:
         try:
             parts.do_add_attachment(
                 case,

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -422,19 +423,17 @@ def _read_upload(uploaded_file, limit):
     return None if len(content) > limit else content
 
 
-def _size_label(size):
-    return _("%(megabytes)s MB") % {"megabytes": f"{size / (1024 * 1024):.0f}"}
+def too_big_message():
+    return _("The file is too big: the largest allowed is %(size)s.") % {
+        "size": filesizeformat(settings.CASEWORK_ATTACHMENT_MAX_BYTES)
+    }
 
 
 def check_upload(uploaded_file):
     """(content, content type) of an upload within the limits; ValidationError otherwise."""
-    limit = settings.CASEWORK_ATTACHMENT_MAX_BYTES
-    content = _read_upload(uploaded_file, limit)
+    content = _read_upload(uploaded_file, settings.CASEWORK_ATTACHMENT_MAX_BYTES)
     if content is None:
-        raise ValidationError(
-            {"file": _("The file is too big: the largest allowed is %(size)s.") % {"size": _size_label(limit)}},
-            code="too_big",
-        )
+        raise ValidationError({"file": too_big_message()}, code="too_big")
     if not content:
         raise ValidationError({"file": _("The file is empty.")}, code="empty")
     content_type = sniff_content_type(content)

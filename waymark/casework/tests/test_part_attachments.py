@@ -4,6 +4,7 @@ downloaded only through the access function with safe headers, deleted with thei
 import io
 import zipfile
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection
 from django.test import override_settings
@@ -76,7 +77,30 @@ class AttachmentUploadTestCase(BaseTestCase):
 
     def test_a_file_over_the_limit_is_refused(self):
         response = self.client.post(self.url, {"file": upload("big.pdf", b"%PDF-" + b"x" * 2000)})
+        self.assertContains(response, "The file is too big: the largest allowed is 2.0\xa0KB", status_code=400)
+        self.assertFalse(Attachment.objects.exists())
+
+    def test_the_upload_stops_being_read_past_the_limit(self):
+        # Larger than one chunk: the size limit handler skips the rest of the file.
+        response = self.client.post(self.url, {"file": upload("big.pdf", b"%PDF-" + b"x" * 200_000)})
         self.assertContains(response, "The file is too big", status_code=400)
+        self.assertNotContains(response, "Choose a file to upload", status_code=400)
+        self.assertFalse(Attachment.objects.exists())
+
+    def test_the_action_checks_the_limit_too(self):
+        with self.assertRaises(ValidationError) as refused:
+            parts.do_add_attachment(
+                self.case, acting_user=self.caseworker, uploaded_file=upload("big.pdf", b"%PDF-" + b"x" * 2000)
+            )
+        self.assertEqual(refused.exception.error_dict["file"][0].message[:20], "The file is too big:")
+
+    def test_the_upload_is_still_protected_against_forged_requests(self):
+        client = self.client_class(enforce_csrf_checks=True)
+        client.force_login(self.caseworker)
+        session = client.session
+        session["mfa_set_up"] = True
+        session.save()
+        self.assertEqual(client.post(self.url, {"file": upload()}).status_code, 403)
         self.assertFalse(Attachment.objects.exists())
 
     def test_a_file_exactly_at_the_limit_is_accepted(self):
