@@ -8,7 +8,6 @@ leads' e-mails are as real use would leave them; only the dates are moved back a
 the dashboard shows an overdue one, a recent one and a recently closed one.
 """
 
-import contextlib
 import datetime as dt
 import uuid
 
@@ -157,23 +156,6 @@ def concern_uuid(key):
     return uuid.uuid5(_NAMESPACE, key)
 
 
-@contextlib.contextmanager
-def _next_uuid(model, value):
-    """Make the next ``model`` row the actions create get ``value`` as its uuid (so that the
-    demo's rows have fixed ids while the actions make them)."""
-    field = model._meta.get_field("uuid")
-    default = field.default
-    # Field caches the callable it makes from ``default`` (the ``_get_default`` cached
-    # property): drop the cache on the way in and out, so only this block sees ``value``.
-    field.default = lambda: value
-    field.__dict__.pop("_get_default", None)
-    try:
-        yield
-    finally:
-        field.default = default
-        field.__dict__.pop("_get_default", None)
-
-
 def seed_concerns(stdout=None):
     """Create the demo's concerns that are missing; returns how many were created. Skips a
     concern whose organisation, users or person are not there."""
@@ -201,32 +183,32 @@ def _seed_concern(spec, bodies):
         person = Person.objects.filter(uuid=person_uuid(organisation.slug, spec["person"])).first()
         if person is None:
             return 0
-    with _next_uuid(SafeguardingConcern, public_id):
-        concern = safeguarding.do_raise_concern(
-            organisation,
-            acting_user=raiser,
-            person=person,
-            about=spec.get("about", ""),
-            category=spec["category"],
-            what_happened=spec["what"],
-            urgency=spec["urgency"],
-        )
+    concern = safeguarding.do_raise_concern(
+        organisation,
+        acting_user=raiser,
+        person=person,
+        about=spec.get("about", ""),
+        category=spec["category"],
+        what_happened=spec["what"],
+        urgency=spec["urgency"],
+        public_id=public_id,
+    )
     if "triage" in spec:
         decision, reason = spec["triage"]
         safeguarding.do_triage_concern(concern, acting_user=lead, decision=decision, reason=reason)
     for number, step in enumerate(spec.get("escalations", [])):
-        with _next_uuid(Escalation, uuid.uuid5(_NAMESPACE, f"{spec['key']}:escalation:{number}")):
-            safeguarding.do_record_escalation(
-                concern,
-                acting_user=lead,
-                to=step["to"],
-                with_consent=step["with_consent"],
-                no_consent_reason=step.get("reason", ""),
-                national_body=bodies.get(step.get("body", "")),
-                to_detail=step.get("detail", ""),
-                their_reference=step.get("reference", ""),
-                note=step.get("note", ""),
-            )
+        safeguarding.do_record_escalation(
+            concern,
+            acting_user=lead,
+            to=step["to"],
+            with_consent=step["with_consent"],
+            no_consent_reason=step.get("reason", ""),
+            national_body=bodies.get(step.get("body", "")),
+            to_detail=step.get("detail", ""),
+            their_reference=step.get("reference", ""),
+            note=step.get("note", ""),
+            public_id=uuid.uuid5(_NAMESPACE, f"{spec['key']}:escalation:{number}"),
+        )
     if "close" in spec:
         outcome, note = spec["close"]
         safeguarding.do_close_concern(concern, acting_user=lead, outcome=outcome, outcome_note=note)

@@ -146,9 +146,11 @@ def do_raise_concern(
     about="",
     source=SafeguardingConcern.Source.RAISED,
     assessment=None,
+    public_id=None,
 ):
     """Raise a concern about ``person`` (or, unregistered, someone described by ``about``), and
-    tell the organisation's safeguarding leads (or, with none, its admins) after commit."""
+    tell the organisation's safeguarding leads (or, with none, its admins) after commit.
+    ``public_id``: a fixed uuid (the demo's, so re-seeding finds it); normally left out."""
     if person is not None and person.organisation_id != organisation.pk:
         raise ValidationError({"person": _("This person is not one of the organisation's.")})
     if person is None and not (about or "").strip():
@@ -162,6 +164,7 @@ def do_raise_concern(
     now = timezone.now()
     leads = safeguarding_leads(organisation)
     concern = SafeguardingConcern.objects.create(
+        **({"uuid": public_id} if public_id else {}),
         organisation=organisation,
         person=person,
         about="" if person is not None else about.strip(),
@@ -453,8 +456,9 @@ def do_record_escalation(
     to_detail="",
     their_reference="",
     note="",
+    public_id=None,
 ):
-    """Record one escalation of an open concern outward.
+    """Record one escalation of an open concern outward (``public_id``: a fixed uuid, for the demo).
 
     Refused (ValidationError): an NRM referral by an organisation that is not a First
     Responder (it records passing it to one instead); passing to a First Responder without
@@ -499,6 +503,7 @@ def do_record_escalation(
             }
         )
     escalation = Escalation.objects.create(
+        **({"uuid": public_id} if public_id else {}),
         concern=concern,
         to=to,
         national_body=national_body,
