@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from waymark.casework import rights
 from waymark.casework.rights_forms import EraseForm, LegalHoldForm, LiftLegalHoldForm
@@ -126,6 +127,7 @@ def _language_choices():
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
+@never_cache
 @login_required
 def subject_access(request, person_uuid):
     """Everything held about the person, readable and printable, in their language."""
@@ -171,6 +173,7 @@ def subject_access(request, person_uuid):
     return response
 
 
+@never_cache
 @login_required
 def subject_access_json(request, person_uuid):
     """The same, as a JSON file to download (``?files=1`` adds the attachments, base64)."""
@@ -192,7 +195,6 @@ def subject_access_json(request, person_uuid):
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="subject-access-{person.reference}-{stamp}.json"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
