@@ -33,6 +33,7 @@ from waymark.casework.part_forms import (
     MatterOutcomeForm,
     NeedOutcomeForm,
     StepForm,
+    need_names,
 )
 
 
@@ -186,6 +187,9 @@ def outcomes(request, case_uuid):
             messages.success(request, _("The outcome is recorded."))
             return _back(request, reverse("casework:outcomes", kwargs={"case_uuid": case.uuid}))
     history = list(case.need_outcomes.select_related("recorded_by").order_by("-recorded_at", "-id"))
+    names = need_names()
+    for record in history:
+        record.need_name = names.get(record.need, record.need)
     return _render(request, "casework/part_outcomes.html", case, {"form": form, "outcome_history": history}, form)
 
 

@@ -169,7 +169,9 @@ class NeedOutcomesTestCase(BaseTestCase):
         self.assertRedirects(response, f"/cases/{self.case.uuid}/", fetch_redirect_response=False)
         record = self.case.need_outcomes.get()
         self.assertEqual((record.need, record.outcome, record.recorded_by), ("health", "partly", self.caseworker))
-        self.assertContains(self.client.get(self.url), "Partly resolved")
+        page = self.client.get(self.url)
+        self.assertContains(page, "Partly resolved")
+        self.assertContains(page, "Health and GP registration")
 
     def test_a_missing_need_or_outcome_is_explained(self):
         response = self.client.post(self.url, {"outcome-need": "", "outcome-outcome": ""})
