@@ -6,7 +6,9 @@ what was seen or said: only the kind of concern, its urgency and a link that ope
 safeguarding lead.
 
 The states: raised → triaged → closed (with an outcome). Escalations outward (to the council,
-the police, a First Responder …) are recorded one by one while the concern is open.
+the police, a First Responder …) are recorded one by one while the concern is open, before
+triage too (a lead who calls the police at once records it then). Closing needs triage first
+and an outcome.
 
 Who is told, and when:
 
