@@ -209,6 +209,20 @@ class CasePagePartialsTestCase(BaseTestCase):
         self.assertEqual(len(context["plan_goals"]), 4)
         self.assertEqual(len(context["need_outcomes"]), 1)
 
+    def test_the_pages_make_as_many_queries_for_many_parts_as_for_one(self):
+        small, large = make_case(self.hub_org, by=self.caseworker), make_case(self.hub_org, by=self.caseworker)
+        self.fill(small, 1)
+        self.fill(large, 4)
+        self.login(self.caseworker)
+        for page in ("plan", "outcomes", "immigration", "attachments"):
+            with self.subTest(page=page):
+                counts = []
+                for case in (small, large):
+                    with CaptureQueriesContext(connection) as queries:
+                        self.assertEqual(self.client.get(f"/cases/{case.uuid}/{page}/").status_code, 200)
+                    counts.append(len(queries))
+                self.assertEqual(counts[0], counts[1])
+
     def test_attachments_are_listed_without_their_bytes(self):
         case = make_case(self.hub_org, by=self.caseworker)
         self.fill(case, 1)
