@@ -19,7 +19,7 @@ class AssessmentForm(forms.Form):
     then the vulnerability indicators, the ONS questions and notes."""
 
     indicators = forms.MultipleChoiceField(
-        label=_("Vulnerability"),
+        label=_("Which of these apply?"),
         choices=VulnerabilityIndicator.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
