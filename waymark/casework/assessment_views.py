@@ -20,7 +20,7 @@ from waymark.casework.assessments import (
     history,
     prompts_for,
 )
-from waymark.casework.models import Assessment, RiskLevel, Urgency, VulnerabilityIndicator
+from waymark.casework.models import Assessment, Loneliness, RiskLevel, Urgency, VulnerabilityIndicator
 from waymark.directory.models import NEEDS_TAXONOMY_NAME, TaxonomyTerm
 from waymark.people.access import get_person_for_user
 
@@ -40,12 +40,21 @@ def _need_names():
 
 
 def _score_labels():
-    return {name: Assessment._meta.get_field(name).verbose_name for name in ONS4_FIELDS}
+    """The ONS questions, loneliness first, by field name."""
+    return {name: Assessment._meta.get_field(name).verbose_name for name in ("loneliness", *ONS4_FIELDS)}
+
+
+def _answer(name, value):
+    """An answer to an ONS question as shown: the loneliness answer's label, a score as it is."""
+    if name == "loneliness":
+        return LONELINESS_LABELS.get(value)
+    return value
 
 
 URGENCY_LABELS = dict(Urgency.choices)
 RISK_LABELS = dict(RiskLevel.choices)
 INDICATOR_LABELS = dict(VulnerabilityIndicator.choices)
+LONELINESS_LABELS = dict(Loneliness.choices)
 
 
 def _needs(assessment, names):
@@ -62,7 +71,7 @@ def _entry(assessment, change, names, labels):
         "assessment": assessment,
         "risk_level": RISK_LABELS[assessment.risk_level],
         "needs": _needs(assessment, names),
-        "scores": [(label, getattr(assessment, name)) for name, label in labels.items()],
+        "scores": [(label, _answer(name, getattr(assessment, name))) for name, label in labels.items()],
         "changed": bool(change),
     }
     if change:
@@ -74,7 +83,9 @@ def _entry(assessment, change, names, labels):
                 (names.get(need, need), URGENCY_LABELS[before], URGENCY_LABELS[after])
                 for need, before, after in change.urgency_changed
             ],
-            score_changes=[(labels[name], before, after) for name, before, after in change.scores],
+            score_changes=[
+                (labels[name], _answer(name, before), _answer(name, after)) for name, before, after in change.scores
+            ],
         )
     return entry
 
@@ -130,6 +141,7 @@ def assessment_detail(request, assessment_uuid):
             messages.success(request, _("The risk level is changed."))
             return redirect("casework:assessment", assessment_uuid=assessment.uuid)
     prompts = prompts_for(assessment)
+    labels = _score_labels()
     # A concern is seen by the leads and whoever raised it: link to it only for them.
     visible = set(
         access.concerns_for_membership(request.membership)
@@ -145,7 +157,7 @@ def assessment_detail(request, assessment_uuid):
             "risk_level": RISK_LABELS[assessment.risk_level],
             "needs": _needs(assessment, _need_names()),
             "indicators": [INDICATOR_LABELS.get(value, value) for value in assessment.indicators],
-            "scores": [(label, getattr(assessment, name)) for name, label in _score_labels().items()],
+            "scores": [(labels[name], getattr(assessment, name)) for name in ONS4_FIELDS],
             "prompts": prompts,
             "visible_concerns": visible,
             "form": form,

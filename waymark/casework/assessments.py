@@ -367,7 +367,7 @@ class Change:
     needs_removed: list
     urgency_changed: list  # [(need, before, after)]
     risk_before: str
-    scores: list  # [(field, before, after)] for the scores that changed
+    scores: list  # [(field, before, after)] for the answers to the ONS questions that changed
 
     def __bool__(self):
         return bool(self.needs_added or self.needs_removed or self.urgency_changed or self.risk_before or self.scores)
@@ -384,7 +384,7 @@ def change_between(before, after):
         risk_before=before.risk_level if before.risk_level != after.risk_level else "",
         scores=[
             (name, getattr(before, name), getattr(after, name))
-            for name in ONS4_FIELDS
+            for name in ("loneliness", *ONS4_FIELDS)
             if getattr(before, name) != getattr(after, name)
         ],
     )

@@ -220,6 +220,7 @@ class TheHistory(PagesTestCase):
             needs=[("housing", "immediate"), ("esol", "routine")],
             indicators=["pregnancy", "destitution"],
             life_satisfaction=6,
+            loneliness="sometimes",
             assessed_at=at(2026, 3, 2),
         )
         self.login(self.caseworker)
@@ -230,6 +231,7 @@ class TheHistory(PagesTestCase):
         self.assertIn("Housing and homelessness: Soon: this week → Immediate: today", content)
         self.assertIn("was Medium", content)
         self.assertIn("Overall, how satisfied are you with your life nowadays?: 3 → 6", content)
+        self.assertIn("How often do you feel lonely?: – → Some of the time", content)
         # Notes are on each assessment's own page, not in the history.
         self.assertNotIn("Baby due in April.", content)
 
