@@ -311,6 +311,10 @@ PERIODIC_JOBS = {
     "send_verification_reminders": timedelta(days=1),
     "pull_directory_feeds": timedelta(days=1),
     "generate_hub_sessions": timedelta(days=1),
+    # An untriaged safeguarding concern passes to the next lead after its rule's time.
+    "escalate_safeguarding_concerns": timedelta(minutes=5),
+    "check_open_concerns": timedelta(days=1),
+    "apply_retention": timedelta(days=1),
 }
 
 # Case attachments (letters, decision notices) are stored encrypted in the database. To keep

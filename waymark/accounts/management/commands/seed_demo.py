@@ -17,6 +17,11 @@ from django.db import transaction
 
 from waymark.accounts import demo as content
 from waymark.accounts.models import Membership, Network, Organisation, PlatformRole, User
+from waymark.casework.demo_assessments import seed_assessments
+from waymark.casework.demo_cases import BOLTON_CASES, SALFORD_CASES, case_uuid, seed_cases
+from waymark.casework.demo_safeguarding import seed_concerns
+from waymark.casework.models import Case
+from waymark.casework.part_demo import add_demo_parts
 from waymark.directory.demo import seed_directory
 from waymark.hubs.demo import seed_hubs
 from waymark.hubs.demo_learning import seed_learning
@@ -143,6 +148,22 @@ def seed_learning_step(demo):
     seed_learning()
 
 
+def seed_casework_step(demo):
+    # Assessments (one with a suicide-risk answer, which raises a concern), cases with notes and
+    # actions, their plans, outcomes, immigration matters and letters, and concerns at each stage.
+    seed_assessments()
+    seed_cases()
+    for index, case in enumerate(Case.objects.filter(uuid__in=_demo_case_ids()).select_related("owner")):
+        add_demo_parts(case, caseworker=case.owner, index=index)
+    seed_concerns()
+
+
+def _demo_case_ids():
+    return [case_uuid(content.BOLTON_HUB_LEAD, entry[0]) for entry in BOLTON_CASES] + [
+        case_uuid(content.SALFORD_HUB_LEAD, entry[0]) for entry in SALFORD_CASES
+    ]
+
+
 STEPS = [
     seed_areas,
     seed_networks,
@@ -153,6 +174,7 @@ STEPS = [
     seed_people_step,
     seed_visits_step,
     seed_learning_step,
+    seed_casework_step,
 ]
 
 
