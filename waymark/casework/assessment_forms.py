@@ -54,7 +54,7 @@ class AssessmentForm(forms.Form):
         for terms, names in ((package, self.package_fields), (others, self.other_fields)):
             for term in terms:
                 name = NEED_PREFIX + term.slug
-                self.fields[name] = forms.ChoiceField(label=term.name, choices=choices, required=False)
+                self.fields[name] = forms.ChoiceField(label=term.shown_name, choices=choices, required=False)
                 names.append(name)
 
     def package_needs(self):

@@ -18,10 +18,10 @@ from waymark.casework.assessments import (
     do_change_risk_level,
     do_record_assessment,
     history,
+    need_names,
     prompts_for,
 )
 from waymark.casework.models import Assessment, Loneliness, RiskLevel, Urgency, VulnerabilityIndicator
-from waymark.directory.models import NEEDS_TAXONOMY_NAME, TaxonomyTerm
 from waymark.people.access import get_person_for_user
 
 
@@ -31,12 +31,6 @@ def _add_errors(form, error):
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def _need_names():
-    return dict(
-        TaxonomyTerm.objects.filter(taxonomy__name=NEEDS_TAXONOMY_NAME).exclude(slug="").values_list("slug", "name")
-    )
 
 
 def _score_labels():
@@ -121,7 +115,7 @@ def person_assessments(request, person_uuid):
         .select_related("assessed_by")
         .prefetch_related("needs")
     )
-    names, labels = _need_names(), _score_labels()
+    names, labels = need_names(), _score_labels()
     entries = [_entry(assessment, change, names, labels) for assessment, change in history(assessments)]
     return render(request, "casework/assessment_history.html", {"person": person, "entries": entries})
 
@@ -155,7 +149,7 @@ def assessment_detail(request, assessment_uuid):
             "assessment": assessment,
             "person": assessment.person,
             "risk_level": RISK_LABELS[assessment.risk_level],
-            "needs": _needs(assessment, _need_names()),
+            "needs": _needs(assessment, need_names()),
             "indicators": [INDICATOR_LABELS.get(value, value) for value in assessment.indicators],
             "scores": [(labels[name], getattr(assessment, name)) for name in ONS4_FIELDS],
             "prompts": prompts,

@@ -26,7 +26,7 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from waymark.casework.models import (
 )
 from waymark.casework.safeguarding import do_raise_concern
 from waymark.directory.models import NEEDS_TAXONOMY_NAME, TaxonomyTerm
+from waymark.directory.translation import prefetch_translations, translated
 from waymark.people.models import AccommodationType
 
 # The needs of the Step Change support package (the core offer's package lines), asked first.
@@ -61,13 +62,24 @@ MODERN_SLAVERY_HELPLINE = "0800 0121 700"
 ONS4_FIELDS = ("life_satisfaction", "worthwhile", "happiness", "anxiety")
 
 
-def need_terms():
-    """The terms of the needs taxonomy an assessment may record, support package first."""
+def need_terms(language=None):
+    """The terms of the needs taxonomy an assessment may record, as (support package, the
+    others); each has ``shown_name``, its name in ``language`` (the interface's by default)."""
+    language = language or translation.get_language()
     terms = list(
         TaxonomyTerm.objects.filter(taxonomy__name=NEEDS_TAXONOMY_NAME).exclude(slug="").order_by("position", "name")
     )
+    prefetch_translations(terms, language)
+    for term in terms:
+        term.shown_name = translated(term, "name", language)[0]
     package = [term for slug in SUPPORT_PACKAGE_NEEDS for term in terms if term.slug == slug]
     return package, [term for term in terms if term.slug not in SUPPORT_PACKAGE_NEEDS]
+
+
+def need_names(language=None):
+    """{slug: name in ``language``} of the needs taxonomy."""
+    package, others = need_terms(language)
+    return {term.slug: term.shown_name for term in package + others}
 
 
 # The risk rules

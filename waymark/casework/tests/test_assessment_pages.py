@@ -94,6 +94,13 @@ class RecordingOne(PagesTestCase):
         self.assertIn('value="suicide_risk"', content)
         self.assertIn('name="life_satisfaction"', content)
 
+    def test_the_needs_are_named_in_the_interface_language(self):
+        self.login(self.caseworker)
+        response = self.client.get(f"/ar{self.urls[0]}")
+        self.assertContains(response, "السكن والتشرد")
+        history = self.client.get(f"/ar{self.urls[1]}")
+        self.assertContains(history, "السكن والتشرد")
+
     def test_a_caseworker_records_an_assessment(self):
         self.login(self.caseworker)
         response = self.client.post(
