@@ -62,7 +62,8 @@ def people_for_membership(membership):
     """The people the membership may find: its organisation's, not merged into another record."""
     if not can_find_people(membership):
         return Person.objects.none()
-    return Person.objects.current().filter(organisation_id=membership.organisation_id)
+    # An anonymised record (erasure, retention) stays for the counts but is no longer anyone to find.
+    return Person.objects.current().filter(organisation_id=membership.organisation_id, anonymised_at__isnull=True)
 
 
 def people_for_user(who, organisation=None):

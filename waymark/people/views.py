@@ -148,6 +148,7 @@ def person_detail(request, person_uuid):
         "sees_details": sees_details,
         "can_merge": access.can_merge(request.membership),
         "may_contact": person.may_contact(),
+        **_casework_links(request.membership),
     }
     if sees_details:
         context.update(
@@ -159,9 +160,26 @@ def person_detail(request, person_uuid):
     return render(request, "people/person.html", context)
 
 
+def _casework_links(membership):
+    """Which of the person's casework pages the member's roles open (the pages check again)."""
+    from waymark.casework import access as casework_access
+    from waymark.casework.rights import RIGHTS_ROLES, SUBJECT_ACCESS_ROLES
+
+    return {
+        "can_assess": casework_access.can_assess(membership),
+        "can_do_casework": casework_access.can_do_casework(membership),
+        "can_raise_concern": casework_access.can_raise_concern(membership),
+        "can_use_rights": membership is not None and membership.has_role(*RIGHTS_ROLES),
+        "can_see_subject_access": membership is not None and membership.has_role(*SUBJECT_ACCESS_ROLES),
+    }
+
+
 @login_required
 def edit(request, person_uuid):
     person = access.get_person_for_user(request, None, person_uuid, roles=access.DETAIL_ROLES, what="edit")
+    if person.anonymised_at is not None:
+        messages.error(request, _("This record was anonymised: there is nothing left to change."))
+        return redirect("people:person", person_uuid=person.uuid)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -278,6 +278,7 @@ def home(request):
 def _hub_and_people_pages(request):
     """What the start page links to for a member of a hub's organisation or a partner: today's
     session (the check-in desk), their hubs, the people, the rota; and the network lead's grid."""
+    from waymark.casework import access as casework_access
     from waymark.hubs import access as hub_access
     from waymark.hubs.actions import ROTA_RESPONDER_ROLES
     from waymark.people import access as people_access
@@ -289,6 +290,10 @@ def _hub_and_people_pages(request):
     pages["todays_session"] = hub_access.todays_session_for(request, membership.organisation)
     pages["runs_hubs"] = hub_access.is_hub_lead(membership) or hub_access.hubs_for_user(request).exists()
     pages["finds_people"] = people_access.can_find_people(membership)
+    pages["does_casework"] = casework_access.can_do_casework(membership)
+    pages["sees_team_caseload"] = casework_access.can_see_team_caseload(membership)
+    pages["safeguarding"] = casework_access.can_raise_concern(membership)
+    pages["is_safeguarding_lead"] = casework_access.is_safeguarding_lead(membership)
     pages["answers_rota"] = (
         membership.has_role(*ROTA_RESPONDER_ROLES) and hub_access.hubs_on_rota_of(membership.organisation).exists()
     )
