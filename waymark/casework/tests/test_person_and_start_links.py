@@ -4,6 +4,7 @@ and to nothing else; an anonymised record is no longer anyone to find or change.
 from django.utils import timezone
 
 from waymark.accounts.models import Role
+from waymark.people.actions import do_register_person
 from waymark.people.models import Person
 from waymark.testing import BaseTestCase, make_member
 
@@ -12,7 +13,7 @@ class PersonPageLinkTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.person = Person.objects.create(organisation=cls.hub_org, display_name="Amina", registered_by=cls.caseworker)
+        cls.person = do_register_person(cls.hub_org, acting_user=cls.caseworker, display_name="Amina", consent_how="spoken")
         cls.admin_only = make_member("admin-only@example.org", cls.hub_org, [Role.ORGANISATION_ADMIN])
 
     def person_page(self, user):
@@ -70,12 +71,11 @@ class AnonymisedPersonTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.person = Person.objects.create(
-            organisation=cls.hub_org, display_name="Anonymised 1a2b", anonymised_at=timezone.now()
-        )
+        cls.person = do_register_person(cls.hub_org, acting_user=cls.caseworker, display_name="Anonymised 1a2b", consent_how="spoken")
+        Person.objects.filter(pk=cls.person.pk).update(anonymised_at=timezone.now())
 
     def test_an_anonymised_record_is_not_among_the_recent_people(self):
-        kept = Person.objects.create(organisation=self.hub_org, display_name="Amina")
+        kept = do_register_person(self.hub_org, acting_user=self.caseworker, display_name="Amina", consent_how="spoken")
         self.login(self.caseworker)
         response = self.client.get("/people/")
         self.assertContains(response, str(kept.uuid))
