@@ -3,18 +3,18 @@ and to nothing else; an anonymised record is no longer anyone to find or change.
 
 from django.utils import timezone
 
-from waymark.accounts.models import Role
 from waymark.people.actions import do_register_person
 from waymark.people.models import Person
-from waymark.testing import BaseTestCase, make_member
+from waymark.testing import BaseTestCase
 
 
 class PersonPageLinkTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.person = do_register_person(cls.hub_org, acting_user=cls.caseworker, display_name="Amina", consent_how="spoken")
-        cls.admin_only = make_member("admin-only@example.org", cls.hub_org, [Role.ORGANISATION_ADMIN])
+        cls.person = do_register_person(
+            cls.hub_org, acting_user=cls.caseworker, display_name="Amina", consent_how="spoken"
+        )
 
     def person_page(self, user):
         self.login(user)
@@ -71,7 +71,9 @@ class AnonymisedPersonTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.person = do_register_person(cls.hub_org, acting_user=cls.caseworker, display_name="Anonymised 1a2b", consent_how="spoken")
+        cls.person = do_register_person(
+            cls.hub_org, acting_user=cls.caseworker, display_name="Anonymised 1a2b", consent_how="spoken"
+        )
         Person.objects.filter(pk=cls.person.pk).update(anonymised_at=timezone.now())
 
     def test_an_anonymised_record_is_not_among_the_recent_people(self):
