@@ -26,6 +26,7 @@ SEED = 6
 # About this share of each organisation's people has been assessed; of those, this share twice.
 ASSESSED_SHARE = 0.7
 REASSESSED_SHARE = 0.4
+RECENT_SHARE = 0.25
 # Indicators the demo ticks at random: none of the ones that set off a prompt (those are
 # placed on purpose below).
 EVERYDAY_INDICATORS = [
@@ -88,6 +89,10 @@ def seed_assessments(stdout=None):
     if not slugs:
         return 0
     now = timezone.now()
+    # An hour ago, but today (and so this week).
+    earlier_today = max(
+        now - dt.timedelta(hours=1), timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+    )
     rng = random.Random(SEED)
     created = concerns = 0
     for organisation_slug, count, emails, at_risk in PLAN:
@@ -106,6 +111,8 @@ def seed_assessments(stdout=None):
             second = _answers(rng, slugs, better_than=first)
             by = [rng.choice(assessors), rng.choice(assessors)]
             hours = [rng.randrange(0, 6), rng.randrange(0, 6)]
+            # Some reassessments are today's, so that this week's core offer has some to show.
+            today = rng.random() < RECENT_SHARE
             if number == at_risk:
                 first["indicators"] = ["mental_health", "suicide_risk"]
                 reassessed = True
@@ -114,10 +121,11 @@ def seed_assessments(stdout=None):
             person = Person.objects.filter(uuid=person_uuid(organisation_slug, number)).first()
             if person is None:
                 continue
-            rounds = [(first, first_days_ago, by[0], hours[0])]
+            rounds = [(first, now - dt.timedelta(days=first_days_ago, hours=hours[0]), by[0])]
             if reassessed:
-                rounds.append((second, second_days_ago, by[1], hours[1]))
-            for round_, (answers, days_ago, assessor, hour) in enumerate(rounds):
+                second_at = earlier_today if today else now - dt.timedelta(days=second_days_ago, hours=hours[1])
+                rounds.append((second, second_at, by[1]))
+            for round_, (answers, assessed_at, assessor) in enumerate(rounds):
                 public_id = assessment_uuid(organisation_slug, number, round_)
                 if Assessment.objects.filter(uuid=public_id).exists():
                     continue
@@ -128,7 +136,7 @@ def seed_assessments(stdout=None):
                     indicators=answers["indicators"],
                     loneliness=answers["loneliness"],
                     notes="",
-                    assessed_at=now - dt.timedelta(days=days_ago, hours=hour),
+                    assessed_at=assessed_at,
                     public_id=public_id,
                     **answers["scores"],
                 )
