@@ -188,10 +188,10 @@ def do_record_assessment(
     public_id=None,
 ):
     """Record an assessment of ``person`` by ``acting_user`` (who must be allowed to: the
-        caller checks with ``casework.access``), derive its risk level and act on the answers that
-        demand it. ``needs`` is [(need slug, urgency), …]; ``public_id`` fixes the uuid (the demo's
-    are fixed, so that a re-run finds them). Returns the assessment; ``prompts_for``
-        says what it set off."""
+    caller checks with ``casework.access``), derive its risk level and act on the answers that
+    demand it. ``needs`` is [(need slug, urgency), …]; ``public_id`` fixes the uuid (the demo's
+    are fixed, so that a re-run finds them). Returns the assessment; ``prompts_for`` says what
+    it set off."""
     scores = {
         "life_satisfaction": life_satisfaction,
         "worthwhile": worthwhile,
