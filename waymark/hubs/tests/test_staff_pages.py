@@ -62,8 +62,8 @@ class StaffPagesTestCase(HubTestCase):
             session=self.tuesday, organisation=self.partner_org, invited_by=self.coordinator, status="confirmed"
         )
         self.login(self.coordinator)
-        # 8, and 5 for this week's core offer and the learning log's open actions.
-        with at(MONDAY), self.assertNumQueries(13):
+        # 8, and 7 for this week's core offer and the learning log's open actions.
+        with at(MONDAY), self.assertNumQueries(15):
             response = self.client.get(f"/organisation/hubs/{self.hub.uuid}/")
         self.assertContains(response, "1 confirmed, 0 waiting, 0 declined")
         self.assertContains(response, "Settings, patterns and team")
