@@ -196,7 +196,7 @@ class CaseActionItemTestCase(BaseTestCase):
             make_action(self.case, by=self.caseworker, owner=self.volunteer)
         with connection.cursor() as cursor:
             cursor.execute("SELECT description FROM casework_caseaction WHERE id = %s", [action.pk])
-            self.assertNotIn("GP", cursor.fetchone()[0])
+            self.assertNotIn("Book a GP appointment", cursor.fetchone()[0])
 
     def test_an_action_is_overdue_when_not_done_and_due_before_today(self):
         today = dt.date(2026, 3, 10)
