@@ -305,18 +305,28 @@ def _filter(services, query, needs):
     return services
 
 
-def text_filter(services, words, needs):
-    """Services matching ``words`` (normalised), annotated with ``relevance``."""
+def text_filter(services, words, needs, *, within=None):
+    """Services matching ``words`` (normalised), annotated with ``relevance``. ``within``: the
+    map cells a "near" filter also keeps them to (see ``WordsMatch``)."""
     last = len(words) - 1
     expansions = needs.expansions(words) if needs is not None else []
     covered = {position for start, end, _terms in expansions for position in range(start, end)}
     plain = [position for position in range(len(words)) if position not in covered]
     if plain:
-        services = services.filter(WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last))
+        services = services.filter(
+            WordsMatch([words[position] for position in plain], prefix_last=plain[-1] == last, within=within)
+        )
     for start, end, term_ids in expansions:
-        services = services.filter(WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids))
+        services = services.filter(
+            WordsMatch(words[start:end], prefix_last=end - 1 == last, or_needs=term_ids, within=within)
+        )
     needles = [f" {word}" if position == last else f" {word} " for position, word in enumerate(words)]
     return services.annotate(relevance=WordsInName(needles))
+
+
+def near_cells(latitude, longitude, radius_m):
+    """The map-cell tokens a circle touches (None when too many to look up by cell)."""
+    return cell_tokens_for_box(bounding_box(latitude, longitude, radius_m))
 
 
 def _near(services, latitude, longitude, radius_m):
@@ -331,7 +341,7 @@ def _near(services, latitude, longitude, radius_m):
         .annotate(d=distance_m_expression(latitude, longitude, "location__latitude", "location__longitude"))
         .filter(d__lte=radius_m)
     )
-    cells = cell_tokens_for_box(box)
+    cells = near_cells(latitude, longitude, radius_m)
     if cells is None:
         services = services.filter(id__in=within.values("service_id"))
     else:
@@ -582,12 +592,15 @@ def search_services(query, *, language="en", now=None, page_size=PAGE_SIZE):
         results.place = place
 
     services = _filter(Service.objects.public(now), query, needs)
-    if words:
-        services = text_filter(services, words, needs)
 
     radii = [NEAR_RADIUS_M, WIDER_RADIUS_M] if place is not None else [0]
     for radius in radii:
-        searched = _near(services, place[0], place[1], radius) if place is not None else services
+        searched = services
+        if words:
+            cells = near_cells(place[0], place[1], radius) if place is not None else None
+            searched = text_filter(searched, words, needs, within=cells)
+        if place is not None:
+            searched = _near(searched, place[0], place[1], radius)
         ordered = _ordered(searched, text=bool(words), near=place is not None)
         total, page = _evaluate(ordered, query, now, page_size, near=place is not None)
         results.radius_m = radius

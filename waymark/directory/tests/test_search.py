@@ -289,6 +289,13 @@ class NearTests(SearchTestCase):
         # A word in the name counts: "smile" is only in the clinic's name.
         self.assertEqual(names(search(q="smile", near="M13")), ["Smile clinic"])
 
+    def test_words_beyond_ten_kilometres_are_found_when_the_search_widens(self):
+        # The words are matched within the wider circle's cells too (WordsMatch's ``within``).
+        results = search(q="dentist", near="53.39,-2.59")
+        self.assertEqual(results.radius_m, WIDER_RADIUS_M)
+        self.assertEqual(set(names(results)), {"Smile clinic", "Levenshulme teeth project"})
+        self.assertEqual(names(search(q="smile", near="53.39,-2.59")), ["Smile clinic"])
+
     def test_an_unknown_outcode_searches_without_distance(self):
         results = search(near="ZZ99")
         self.assertTrue(results.unknown_place)
