@@ -144,7 +144,7 @@ def _iso(value):
 
 def _label(choices, value):
     """The label of ``value`` in a TextChoices class, or the value itself if it is not one."""
-    return choices(value).label if value in choices.values else value
+    return str(choices(value).label) if value in choices.values else value
 
 
 def _need_names(slugs):

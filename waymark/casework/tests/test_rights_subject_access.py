@@ -2,6 +2,9 @@ import base64
 import datetime as dt
 import json
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from waymark.accounts.models import Role
 from waymark.audit.models import Event, RecordAccess
 from waymark.casework.tests.rights_builders import make_concern, make_full_record, mark
@@ -70,9 +73,13 @@ class CompletenessTests(SubjectAccessTestCase):
         self.assertEqual(len(data["journey"]), 1)
         self.assertTrue(any(consent["purpose"] for consent in data["consents"]))
         assessment = data["assessments"][0]
-        self.assertEqual(assessment["needs"][0]["urgency"], "Soon: this week")
+        # Labels are in the person's language (they speak Arabic).
+        with translation.override("ar"):
+            soon, lonely = gettext("Soon: this week"), gettext("Isolated or lonely")
+        self.assertNotEqual(soon, "Soon: this week")
+        self.assertEqual(assessment["needs"][0]["urgency"], soon)
         self.assertEqual(assessment["life_satisfaction"], 3)
-        self.assertEqual(assessment["vulnerability_indicators"], ["Isolated or lonely"])
+        self.assertEqual(assessment["vulnerability_indicators"], [lonely])
         case = data["cases"][0]
         self.assertEqual(case["attachments"][0]["size_bytes"], 17)
         self.assertNotIn("content_base64", case["attachments"][0])
