@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.models import NationalBody, Organisation
 from waymark.lib.fields import EncryptedJSONField, EncryptedTextField
+from waymark.lib.policy import PolicyRow
 from waymark.people.models import Person
 
 USER = settings.AUTH_USER_MODEL
@@ -155,7 +156,7 @@ class AssessmentNeed(models.Model):
         return self.need
 
 
-class RiskRule(models.Model):
+class RiskRule(PolicyRow):
     """Policy: an answer that raises an assessment's risk to at least ``level``.
 
     ``kind`` says what is tested: an ``indicator`` (ticked), ``immediate_needs`` (at least
@@ -177,11 +178,6 @@ class RiskRule(models.Model):
     indicator = models.CharField(_("indicator"), max_length=30, choices=VulnerabilityIndicator.choices, blank=True)
     threshold = models.PositiveSmallIntegerField(_("threshold"), null=True, blank=True)
     level = models.CharField(_("risk level at least"), max_length=10, choices=RiskLevel.choices)
-    valid_from = models.DateField(_("in force from"))
-    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind", "indicator", "-valid_from"]
@@ -389,16 +385,11 @@ class MatterKind(models.TextChoices):
     OTHER = "other", _("Other immigration matter")
 
 
-class AdviceLevelRule(models.Model):
+class AdviceLevelRule(PolicyRow):
     """Policy: the OISC level (1–3) advice on a kind of immigration matter needs, from a date."""
 
     kind = models.CharField(_("kind of matter"), max_length=30, choices=MatterKind.choices)
     oisc_level = models.PositiveSmallIntegerField(_("OISC level"), choices=[(1, "1"), (2, "2"), (3, "3")])
-    valid_from = models.DateField(_("in force from"))
-    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind", "-valid_from"]
@@ -631,17 +622,12 @@ class Escalation(models.Model):
         return self.get_to_display()
 
 
-class EscalationRule(models.Model):
+class EscalationRule(PolicyRow):
     """Policy: how long a concern of an urgency may wait untriaged before it passes to the next
     safeguarding lead, from a date."""
 
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     minutes = models.PositiveIntegerField(_("minutes before it passes to the next lead"))
-    valid_from = models.DateField(_("in force from"))
-    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["urgency", "-valid_from"]

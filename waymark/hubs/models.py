@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.models import Membership, Organisation
 from waymark.lib.fields import EncryptedTextField
+from waymark.lib.policy import PolicyRow
 from waymark.places.models import Area
 
 LONDON = ZoneInfo("Europe/London")
@@ -634,7 +635,7 @@ class VisitorFeedback(models.Model):
 # --- the core minimum offer: thresholds as policy --------------------------------------------
 
 
-class CoreOfferThreshold(models.Model):
+class CoreOfferThreshold(PolicyRow):
     """Policy: on how many days a week a hub must offer a line of the core minimum offer (a
     welcoming point of contact, casework), from a date, with where the rule came from. The row
     in force for a week is the latest one whose ``valid_from`` is on or before its Monday.
@@ -646,11 +647,6 @@ class CoreOfferThreshold(models.Model):
 
     line = models.CharField(_("line of the offer"), max_length=20, choices=Line.choices)
     days_per_week = models.PositiveSmallIntegerField(_("days a week, at least"))
-    valid_from = models.DateField(_("in force from"))
-    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["line", "-valid_from"]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from waymark.accounts.models import Organisation
 from waymark.directory.listing_data import SPOKEN_LANGUAGE_CODES, language_name
 from waymark.lib.fields import EncryptedTextField
+from waymark.lib.policy import PolicyRow
 from waymark.lib.text import normalise_search_text, normalise_words
 from waymark.people.identifiers import format_reference
 from waymark.places.models import AccommodationSite, Area
@@ -479,7 +480,7 @@ class LegalHold(models.Model):
         return self.lifted_at is None
 
 
-class RetentionPeriod(models.Model):
+class RetentionPeriod(PolicyRow):
     """Policy: how long a kind of record is kept once its clock has started, from a date.
 
     ``record_type`` names what is kept and when its clock starts (see ``RecordType``). The
@@ -496,11 +497,6 @@ class RetentionPeriod(models.Model):
 
     record_type = models.CharField(_("records"), max_length=30, choices=RecordType.choices)
     months = models.PositiveSmallIntegerField(_("months kept"))
-    valid_from = models.DateField(_("in force from"))
-    source = models.TextField(_("source"), help_text=_("Where this rule comes from: the document, its date."))
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["record_type", "-valid_from"]
