@@ -1,0 +1,3 @@
+"""The signposting pages (see signposting_views)."""
+
+urlpatterns = []
