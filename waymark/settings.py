@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -245,10 +246,29 @@ MAILERS = {"default": mailer_from_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Waymark <waymark@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Notifications (waymark/notify): the channels switched on (text messages are off until an
-# SMS channel is written and listed here), and how often a message is tried before it fails.
+# Notifications (waymark/notify): the channels switched on, and how often a message is tried
+# before it fails. E-mail is always on. Text messages (NOTIFY_SMS): "off", "console" (printed,
+# for development) or "govuk" (GOV.UK Notify: an API key, and the id of a template on Notify's
+# side whose whole content is ((body)), since Notify only sends from its own templates).
 NOTIFY_CHANNELS = ["waymark.notify.channels.EmailChannel"]
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_SMS = env_str("NOTIFY_SMS", "console" if DEBUG else "off").strip().lower()
+_SMS_CHANNELS = {
+    "off": None,
+    "console": "waymark.notify.channels.ConsoleSmsChannel",
+    "govuk": "waymark.notify.channels.NotifySmsChannel",
+}
+if NOTIFY_SMS not in _SMS_CHANNELS:
+    raise ImproperlyConfigured(f"NOTIFY_SMS must be off, console or govuk, not {NOTIFY_SMS!r}.")
+GOVUK_NOTIFY_API_KEY = env_secret("GOVUK_NOTIFY_API_KEY", required=NOTIFY_SMS == "govuk")
+GOVUK_NOTIFY_SMS_TEMPLATE_ID = env_str("GOVUK_NOTIFY_SMS_TEMPLATE_ID").strip()
+if NOTIFY_SMS == "govuk" and not GOVUK_NOTIFY_SMS_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "GOVUK_NOTIFY_SMS_TEMPLATE_ID is not set: with NOTIFY_SMS=govuk it names the GOV.UK Notify "
+        "template that holds ((body)); see docs/operations.md."
+    )
+if _SMS_CHANNELS[NOTIFY_SMS]:
+    NOTIFY_CHANNELS.append(_SMS_CHANNELS[NOTIFY_SMS])
 
 # Content Security Policy (Django's own): nothing inline without a nonce, no eval.
 # The TOTP set-up page shows its QR code as a data: image, hence img-src data:.
@@ -315,6 +335,8 @@ PERIODIC_JOBS = {
     "escalate_safeguarding_concerns": timedelta(minutes=5),
     "check_open_concerns": timedelta(days=1),
     "apply_retention": timedelta(days=1),
+    # Unanswered referrals past their deadline go back to the sender; reminders before it.
+    "expire_referrals": timedelta(minutes=15),
 }
 
 # Case attachments (letters, decision notices) are stored encrypted in the database. To keep
