@@ -1,5 +1,10 @@
-"""The referrals part of the internal API (/api/v1/)."""
+"""The referrals part of the internal API (/api/v1/): referrals, and suggested services."""
 
 from ninja import Router
 
-router = Router(tags=["referrals"])
+from waymark.referrals.referral_api import router as referral_router
+from waymark.referrals.suggestion_api import router as suggestion_router
+
+router = Router()
+router.add_router("", suggestion_router)
+router.add_router("", referral_router)

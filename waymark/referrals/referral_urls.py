@@ -1,4 +1,4 @@
-"""The referral pages (see referral_views) and the letter's signed link."""
+"""The pages for making a referral and answering it (see referral_views)."""
 
 from django.urls import path
 
@@ -6,5 +6,4 @@ from waymark.referrals import referral_views
 
 urlpatterns = [
     path("referrals/<uuid:referral_uuid>/", referral_views.referral_detail, name="detail"),
-    path("r/<str:token>/", referral_views.letter_link, name="letter_link"),
 ]
