@@ -31,20 +31,37 @@ class ServiceSearchForm(forms.Form):
 
 
 class SignpostForm(forms.Form):
-    """The services ticked (from the search shown) and a note about them."""
+    """The services ticked and a note about them. Two groups of boxes, each its own fieldset:
+    the services the organisation often tells people about (ticked without searching) and
+    those the search found."""
 
-    services = forms.MultipleChoiceField(
-        label=_("Told them about these services"),
+    often = forms.MultipleChoiceField(
+        label=_("Services you often tell people about"),
+        required=False,
         widget=CheckboxGroup,
-        error_messages={
-            "required": _("Tick at least one service."),
-            "invalid_choice": _("Choose services from the list."),
-        },
+        error_messages={"invalid_choice": _("Choose services from the list.")},
+    )
+    services = forms.MultipleChoiceField(
+        label=_("Services found on the map"),
+        required=False,
+        widget=CheckboxGroup,
+        error_messages={"invalid_choice": _("Choose services from the list.")},
     )
     note = forms.CharField(
         label=_("About the signposting (optional)"), required=False, max_length=500, help_text=_("Kept encrypted.")
     )
 
-    def __init__(self, *args, services=(), **kwargs):
+    def __init__(self, *args, often=(), found=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].choices = list(services)
+        self.fields["often"].choices = list(often)
+        self.fields["services"].choices = list(found)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("often") or cleaned.get("services")):
+            raise forms.ValidationError(_("Tick at least one service."), code="required")
+        return cleaned
+
+    def chosen(self):
+        """The ids ticked in either group, each once, in the order shown."""
+        return list(dict.fromkeys([*self.cleaned_data["often"], *self.cleaned_data["services"]]))

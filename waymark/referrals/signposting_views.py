@@ -14,12 +14,13 @@ A signposting at a check-in is recorded on the visit page (hubs); its list is he
 """
 
 import uuid
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +47,10 @@ from waymark.referrals.signposting_forms import ServiceSearchForm, SignpostForm
 # How many services a search shows to tick, and the most signpostings one list carries.
 SEARCH_RESULTS = 10
 MOST_LISTED = 30
+# The services the organisation told people about most in the last OFTEN_DAYS, offered to
+# tick without searching: most signposting goes to the same few places.
+OFTEN_SHOWN = 6
+OFTEN_DAYS = 90
 
 
 def take_away_language(person, requested=None):
@@ -69,6 +74,21 @@ def _service_label(service):
     return label
 
 
+def _choice(service):
+    return (str(service.id), _service_label(service))
+
+
+def _unique(services):
+    return list({service.id: service for service in services}.values())
+
+
+def _services_named(values):
+    """The services with these ids, whatever their state (one closed since it was shown is
+    refused by the action, by name)."""
+    ids = _uuids(values)
+    return list(Service.objects.filter(id__in=ids).select_related("organization")) if ids else []
+
+
 def _uuids(values):
     """The values that are UUIDs (others are dropped: they cannot name anything)."""
     found = []
@@ -87,9 +107,23 @@ def _signposting_query(signpostings, **extra):
 # --- Telling someone about services -----------------------------------------------------------
 
 
+def often_told_about(organisation, now=None):
+    """The public services ``organisation`` told people about most in the last ``OFTEN_DAYS``,
+    most often first. One query."""
+    since = (now or timezone.now()) - timedelta(days=OFTEN_DAYS)
+    return list(
+        Service.objects.public(now)
+        .filter(signpostings__organisation=organisation, signpostings__recorded_at__gte=since)
+        .annotate(times=Count("signpostings"))
+        .select_related("organization")
+        .order_by("-times", "name")[:OFTEN_SHOWN]
+    )
+
+
 def _signpost_page(request, person, case=None):
     """The search-and-tick page, for a person (``case`` None) or from a case."""
     language = translation.get_language()
+    often = often_told_about(request.membership.organisation)
     search_form = ServiceSearchForm(request.GET or None, needs=needs_in_order(language))
     found = []
     if search_form.searched():
@@ -103,21 +137,26 @@ def _signpost_page(request, person, case=None):
         prefetch_related_objects(found, "organization")
     # Services ticked on the page as it was shown: looked up whatever their state now, so that
     # one closed since is refused by name rather than silently dropped.
-    posted = []
+    posted_often, posted_found = [], []
     if request.method == "POST":
-        ids = _uuids(request.POST.getlist("services"))
-        posted = list(Service.objects.filter(id__in=ids).select_related("organization")) if ids else []
-    services = {service.id: service for service in [*found, *posted]}
+        posted_often = _services_named(request.POST.getlist("often"))
+        posted_found = _services_named(request.POST.getlist("services"))
+    often_ids = {service.id for service in often}
+    shown_often = _unique([*often, *posted_often])
+    # A service in both groups is shown once, among the often told about.
+    shown_found = _unique([*(service for service in found if service.id not in often_ids), *posted_found])
+    services = {service.id: service for service in [*shown_often, *shown_found]}
     # Bound on every POST, even one with nothing ticked (an empty QueryDict is false).
     form = SignpostForm(
         request.POST if request.method == "POST" else None,
-        services=[(str(service.id), _service_label(service)) for service in services.values()],
+        often=[_choice(service) for service in shown_often],
+        found=[_choice(service) for service in shown_found],
     )
     if request.method == "POST" and form.is_valid():
         try:
             signpostings = do_signpost_many(
                 organisation=request.membership.organisation,
-                services=[services[uuid.UUID(value)] for value in form.cleaned_data["services"]],
+                services=[services[uuid.UUID(value)] for value in form.chosen()],
                 acting_user=request.user,
                 person=person,
                 case=case,
@@ -238,6 +277,8 @@ def _take_away(request, *, signpostings, person, language, page_url, text_url, b
     """The list to take away, as a printable page or as plain text, in ``language``."""
     # Said to the member of staff in their own language, before the page turns to the person's.
     staff = {
+        "lang": translation.get_language(),
+        "dir": "rtl" if translation.get_language_bidi() else "ltr",
         "back": _("Back"),
         "language": _("This list is in %(language)s. Show it in:")
         % {"language": get_language_info(language)["name_local"]},

@@ -131,12 +131,12 @@ class TellAboutServicesTests(SignpostingPagesTestCase):
     def test_the_search_page_reads_a_fixed_number_of_queries(self):
         self.login(self.volunteer)
         self.client.get(self.url, {"q": "legal"})  # warm the needs index and the session
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             response = self.client.get(self.url, {"q": "legal"})
         self.assertContains(response, 'name="services"', count=1)
         for number in range(5):
             searchable(make_service(f"Evening legal clinic {number}", organization=make_organization(f"Org {number}")))
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             response = self.client.get(self.url, {"q": "legal"})
         self.assertContains(response, 'name="services"', count=6)
 
@@ -186,6 +186,8 @@ class TakeAwayListTests(SignpostingPagesTestCase):
         response = self.get(self.volunteer, self.list_url, self.list_query(self.signpostings))
         self.assertContains(response, '<html lang="ar" dir="rtl">')
         self.assertContains(response, f"<h1>{ARABIC_HEADING}</h1>", html=True)
+        # What the member of staff reads (not printed) stays in their language, marked as such.
+        self.assertContains(response, '<div class="no-print" lang="en" dir="ltr">')
         self.assertContains(response, "Thursday legal clinic")
         self.assertContains(response, "Smile dental surgery")
         # Each service's page on the map, in the same language, to open on a phone.
@@ -266,3 +268,24 @@ class VisitTakeAwayListTests(HubTestCase):
             with self.subTest(user=user.email):
                 self.login(user)
                 self.assertEqual(self.client.get(self.url).status_code, 404)
+
+
+class OftenToldAboutTests(SignpostingPagesTestCase):
+    def test_the_services_the_organisation_tells_people_about_most_are_offered_without_searching(self):
+        dawit = make_person(self.hub_org, "Dawit", by=self.volunteer)
+        self.signpost(self.dentist, person=dawit)
+        stranger = make_person(self.other_org, "Stranger", by=self.outsider)
+        do_signpost_many(
+            organisation=self.other_org, services=[self.clinic], person=stranger, acting_user=self.outsider
+        )
+        response = self.get(self.volunteer, self.url)
+        self.assertContains(response, "<legend>Services you often tell people about:</legend>", html=True)
+        self.assertContains(response, "Smile dental surgery (Smile)")
+        self.assertNotContains(response, "Thursday legal clinic")
+        # A search shows what it found apart, and not the often told about again.
+        response = self.get(self.volunteer, self.url, {"q": "smile legal"})
+        self.assertContains(response, "Smile dental surgery (Smile)", count=1)
+        # Ticked without a search, in one press.
+        response = self.post(self.volunteer, self.url, {"often": [str(self.dentist.id)]})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Signposting.objects.filter(person=self.amina).get().service, self.dentist)
