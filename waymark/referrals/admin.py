@@ -1,9 +1,12 @@
-"""Signposting in the admin: read-only, for looking things up. It is recorded from the visit
-page through ``referrals.actions``, which keeps the audit trail."""
+"""Referrals in the admin: signposting read-only (for counting and mending), and the referral
+policy rows (deadline, bank holidays, stage → situation), edited by adding a dated row with its
+source. Referrals themselves hold people's details and are read only through the referral
+pages, which check roles and log every reading."""
 
 from django.contrib import admin
 
-from waymark.referrals.models import Signposting
+from waymark.accounts.admin import AuditedAdmin
+from waymark.referrals.models import BankHoliday, ReferralPolicy, Signposting, SituationMapping
 
 
 @admin.register(Signposting)
@@ -24,3 +27,31 @@ class SignpostingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReferralPolicy)
+class ReferralPolicyAdmin(AuditedAdmin):
+    list_display = [
+        "valid_from",
+        "response_working_days",
+        "reminder_working_days",
+        "access_days_after_close",
+        "letter_link_days",
+        "source",
+    ]
+    ordering = ["-valid_from"]
+
+
+@admin.register(BankHoliday)
+class BankHolidayAdmin(AuditedAdmin):
+    list_display = ["date", "title", "division", "source"]
+    list_filter = ["division"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+
+@admin.register(SituationMapping)
+class SituationMappingAdmin(AuditedAdmin):
+    list_display = ["stage", "situation", "valid_from", "source"]
+    list_filter = ["stage", "situation"]
+    ordering = ["stage", "-valid_from"]

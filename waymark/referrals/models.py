@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waymark.accounts.models import Organisation
+from waymark.directory.models import Service
 from waymark.lib.fields import EncryptedJSONField, EncryptedTextField
 from waymark.lib.policy import PolicyRow
+from waymark.people.models import JourneyStage
 
 
 class Signposting(models.Model):
@@ -366,8 +368,10 @@ class SituationMapping(PolicyRow):
     asylum stage falls under (Person journey stage → Service.ImmigrationSituation), from a date.
     A stage with no row is unknown: the filter is not applied and a warning says so."""
 
-    stage = models.CharField(_("asylum stage"), max_length=30)
-    situation = models.CharField(_("immigration situation"), max_length=30)
+    stage = models.CharField(_("asylum stage"), max_length=30, choices=JourneyStage.choices)
+    situation = models.CharField(
+        _("immigration situation"), max_length=30, choices=Service.ImmigrationSituation.choices
+    )
 
     class Meta:
         ordering = ["stage", "-valid_from"]

@@ -9,180 +9,527 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_organisation_first_responder'),
-        ('casework', '0004_seed_escalation_rules'),
-        ('directory', '0012_published_records_lz4'),
-        ('hubs', '0004_seed_core_offer_thresholds'),
-        ('people', '0004_seed_retention_periods'),
-        ('referrals', '0001_signposting'),
+        ("accounts", "0004_organisation_first_responder"),
+        ("casework", "0004_seed_escalation_rules"),
+        ("directory", "0012_published_records_lz4"),
+        ("hubs", "0004_seed_core_offer_thresholds"),
+        ("people", "0004_seed_retention_periods"),
+        ("referrals", "0001_signposting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankHoliday',
+            name="BankHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('division', models.CharField(choices=[('england-and-wales', 'England and Wales'), ('scotland', 'Scotland'), ('northern-ireland', 'Northern Ireland')], default='england-and-wales', max_length=20, verbose_name='nation')),
-                ('date', models.DateField(verbose_name='date')),
-                ('title', models.CharField(max_length=100, verbose_name='name')),
-                ('source', models.TextField(verbose_name='source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "division",
+                    models.CharField(
+                        choices=[
+                            ("england-and-wales", "England and Wales"),
+                            ("scotland", "Scotland"),
+                            ("northern-ireland", "Northern Ireland"),
+                        ],
+                        default="england-and-wales",
+                        max_length=20,
+                        verbose_name="nation",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("title", models.CharField(max_length=100, verbose_name="name")),
+                ("source", models.TextField(verbose_name="source")),
             ],
             options={
-                'verbose_name': 'bank holiday',
-                'verbose_name_plural': 'bank holidays',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('division', 'date'), name='referrals_bank_holiday_once', violation_error_message='This day is already a bank holiday here.')],
+                "verbose_name": "bank holiday",
+                "verbose_name_plural": "bank holidays",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("division", "date"),
+                        name="referrals_bank_holiday_once",
+                        violation_error_message="This day is already a bank holiday here.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('delivery', models.CharField(blank=True, choices=[('inbox', "To the organisation's Waymark inbox"), ('letter', 'By referral letter')], max_length=10, verbose_name='how it is sent')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('received', 'Received'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('withdrawn', 'Withdrawn'), ('redirected', 'Redirected'), ('no_response', 'No response')], default='draft', max_length=20, verbose_name='state')),
-                ('urgent', models.BooleanField(default=False, verbose_name='urgent')),
-                ('notes_excerpt', waymark.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='what the service should know')),
-                ('no_consent_reason', waymark.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='lawful reason for referring without consent')),
-                ('no_consent_scope', models.JSONField(blank=True, default=list)),
-                ('eligibility_overridden', models.BooleanField(default=False, verbose_name='eligibility overridden')),
-                ('override_reason', waymark.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='why it was sent anyway')),
-                ('shared', waymark.lib.fields.EncryptedJSONField(blank=True, default=dict)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('respond_by', models.DateTimeField(blank=True, null=True, verbose_name='answer due by')),
-                ('reminded_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='received')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('decline_reason', models.CharField(blank=True, choices=[('no_capacity', 'No capacity at the moment'), ('not_eligible', 'The person is not eligible for this service'), ('better_elsewhere', 'Another organisation would be better placed'), ('not_needed', 'The person no longer needs it'), ('could_not_contact', 'We could not contact the person'), ('other', 'Another reason')], max_length=30, verbose_name='reason')),
-                ('decline_text', waymark.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='more about the reason')),
-                ('outcome', models.CharField(blank=True, choices=[('support_given', 'Support or advice was given'), ('ongoing', 'Taken on for ongoing support'), ('did_not_attend', 'The person did not attend'), ('person_declined', 'The person decided not to go ahead'), ('could_not_help', 'The service could not help in the end'), ('other', 'Another outcome')], max_length=30, verbose_name='outcome')),
-                ('outcome_text', waymark.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='more about the outcome')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='casework.case')),
-                ('consent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.consent')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
-                ('immigration_matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='casework.immigrationmatter')),
-                ('need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.taxonomyterm', verbose_name='need')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to='accounts.organisation', verbose_name='referred by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person', verbose_name='person')),
-                ('receiving_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='accounts.organisation', verbose_name='referred to')),
-                ('safeguarding_concern', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='casework.safeguardingconcern')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='directory.service', verbose_name='service')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='hubs.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "delivery",
+                    models.CharField(
+                        blank=True,
+                        choices=[("inbox", "To the organisation's Waymark inbox"), ("letter", "By referral letter")],
+                        max_length=10,
+                        verbose_name="how it is sent",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("received", "Received"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("redirected", "Redirected"),
+                            ("no_response", "No response"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("urgent", models.BooleanField(default=False, verbose_name="urgent")),
+                (
+                    "notes_excerpt",
+                    waymark.lib.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="what the service should know"
+                    ),
+                ),
+                (
+                    "no_consent_reason",
+                    waymark.lib.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="lawful reason for referring without consent"
+                    ),
+                ),
+                ("no_consent_scope", models.JSONField(blank=True, default=list)),
+                ("eligibility_overridden", models.BooleanField(default=False, verbose_name="eligibility overridden")),
+                (
+                    "override_reason",
+                    waymark.lib.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="why it was sent anyway"
+                    ),
+                ),
+                ("shared", waymark.lib.fields.EncryptedJSONField(blank=True, default=dict)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("respond_by", models.DateTimeField(blank=True, null=True, verbose_name="answer due by")),
+                ("reminded_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True, verbose_name="received")),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                (
+                    "decline_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_capacity", "No capacity at the moment"),
+                            ("not_eligible", "The person is not eligible for this service"),
+                            ("better_elsewhere", "Another organisation would be better placed"),
+                            ("not_needed", "The person no longer needs it"),
+                            ("could_not_contact", "We could not contact the person"),
+                            ("other", "Another reason"),
+                        ],
+                        max_length=30,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "decline_text",
+                    waymark.lib.fields.EncryptedTextField(blank=True, default="", verbose_name="more about the reason"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("support_given", "Support or advice was given"),
+                            ("ongoing", "Taken on for ongoing support"),
+                            ("did_not_attend", "The person did not attend"),
+                            ("person_declined", "The person decided not to go ahead"),
+                            ("could_not_help", "The service could not help in the end"),
+                            ("other", "Another outcome"),
+                        ],
+                        max_length=30,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "outcome_text",
+                    waymark.lib.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="more about the outcome"
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.consent",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="made by",
+                    ),
+                ),
+                (
+                    "immigration_matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals",
+                        to="casework.immigrationmatter",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.taxonomyterm",
+                        verbose_name="need",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to="accounts.organisation",
+                        verbose_name="referred by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "receiving_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="accounts.organisation",
+                        verbose_name="referred to",
+                    ),
+                ),
+                (
+                    "safeguarding_concern",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals",
+                        to="casework.safeguardingconcern",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="directory.service",
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals",
+                        to="hubs.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralEvent',
+            name="ReferralEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('from_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('sent', 'Sent'), ('received', 'Received'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('withdrawn', 'Withdrawn'), ('redirected', 'Redirected'), ('no_response', 'No response')], max_length=20)),
-                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('received', 'Received'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('withdrawn', 'Withdrawn'), ('redirected', 'Redirected'), ('no_response', 'No response')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(blank=True, max_length=30)),
-                ('text', waymark.lib.fields.EncryptedTextField(blank=True, default='')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('by_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('from_service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.service')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("received", "Received"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("redirected", "Redirected"),
+                            ("no_response", "No response"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("received", "Received"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("redirected", "Redirected"),
+                            ("no_response", "No response"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.CharField(blank=True, max_length=30)),
+                ("text", waymark.lib.fields.EncryptedTextField(blank=True, default="")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "by_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "from_service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.service",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral event',
-                'verbose_name_plural': 'referral events',
-                'ordering': ['at', 'id'],
+                "verbose_name": "referral event",
+                "verbose_name_plural": "referral events",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralLinkOpening',
+            name="ReferralLinkOpening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='link_openings', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="link_openings",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralPolicy',
+            name="ReferralPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='in force from')),
-                ('source', models.TextField(help_text='Where this rule comes from: the document, its date.', verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('response_working_days', models.PositiveSmallIntegerField(verbose_name='working days to answer')),
-                ('reminder_working_days', models.PositiveSmallIntegerField(verbose_name='remind this many working days before the deadline')),
-                ('access_days_after_close', models.PositiveSmallIntegerField(verbose_name='days the receiver keeps sight after closing')),
-                ('letter_link_days', models.PositiveSmallIntegerField(verbose_name="days a letter's link works")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(verbose_name="in force from")),
+                (
+                    "source",
+                    models.TextField(
+                        help_text="Where this rule comes from: the document, its date.", verbose_name="source"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("response_working_days", models.PositiveSmallIntegerField(verbose_name="working days to answer")),
+                (
+                    "reminder_working_days",
+                    models.PositiveSmallIntegerField(verbose_name="remind this many working days before the deadline"),
+                ),
+                (
+                    "access_days_after_close",
+                    models.PositiveSmallIntegerField(verbose_name="days the receiver keeps sight after closing"),
+                ),
+                ("letter_link_days", models.PositiveSmallIntegerField(verbose_name="days a letter's link works")),
             ],
             options={
-                'verbose_name': 'referral policy',
-                'verbose_name_plural': 'referral policies',
-                'ordering': ['-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('valid_from',), name='referrals_policy_once_per_date', violation_error_message='There is already a referral policy from this date.')],
+                "verbose_name": "referral policy",
+                "verbose_name_plural": "referral policies",
+                "ordering": ["-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("valid_from",),
+                        name="referrals_policy_once_per_date",
+                        violation_error_message="There is already a referral policy from this date.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SituationMapping',
+            name="SituationMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='in force from')),
-                ('source', models.TextField(help_text='Where this rule comes from: the document, its date.', verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('stage', models.CharField(max_length=30, verbose_name='asylum stage')),
-                ('situation', models.CharField(max_length=30, verbose_name='immigration situation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(verbose_name="in force from")),
+                (
+                    "source",
+                    models.TextField(
+                        help_text="Where this rule comes from: the document, its date.", verbose_name="source"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("claim_lodged", "Claim lodged / screening"),
+                            ("awaiting_decision", "Waiting for interview or decision"),
+                            ("granted", "Granted refugee status or humanitarian protection"),
+                            ("refused", "Refused"),
+                            ("appeal", "Appeal pending"),
+                            ("appeal_rights_exhausted", "Appeal rights exhausted"),
+                            ("fresh_claim", "Fresh claim"),
+                            ("other_status", "Other immigration status"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=30,
+                        verbose_name="asylum stage",
+                    ),
+                ),
+                (
+                    "situation",
+                    models.CharField(
+                        choices=[
+                            ("seeking_asylum", "People seeking asylum"),
+                            ("refused_are", "Refused asylum seekers (appeal rights exhausted)"),
+                            ("refugee_hp", "Refugees and people with humanitarian protection"),
+                            ("nrpf", "People with no recourse to public funds"),
+                            ("unaccompanied_children", "Unaccompanied children"),
+                            ("anyone", "Anyone"),
+                        ],
+                        max_length=30,
+                        verbose_name="immigration situation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'immigration situation mapping',
-                'verbose_name_plural': 'immigration situation mappings',
-                'ordering': ['stage', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('stage', 'situation', 'valid_from'), name='referrals_situation_once_per_date', violation_error_message='This stage already maps to this situation from this date.')],
+                "verbose_name": "immigration situation mapping",
+                "verbose_name_plural": "immigration situation mappings",
+                "ordering": ["stage", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("stage", "situation", "valid_from"),
+                        name="referrals_situation_once_per_date",
+                        violation_error_message="This stage already maps to this situation from this date.",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['organisation', 'state', '-created_at'], name='referrals_out'),
+            model_name="referral",
+            index=models.Index(fields=["organisation", "state", "-created_at"], name="referrals_out"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['receiving_organisation', 'state', '-created_at'], name='referrals_in'),
+            model_name="referral",
+            index=models.Index(fields=["receiving_organisation", "state", "-created_at"], name="referrals_in"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['person', '-created_at'], name='referrals_person'),
+            model_name="referral",
+            index=models.Index(fields=["person", "-created_at"], name="referrals_person"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['service', 'sent_at'], name='referrals_service_sent'),
+            model_name="referral",
+            index=models.Index(fields=["service", "sent_at"], name="referrals_service_sent"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['state', 'respond_by'], name='referrals_due'),
+            model_name="referral",
+            index=models.Index(fields=["state", "respond_by"], name="referrals_due"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'draft'), ('sent_at__isnull', False), _connector='OR'), name='referrals_sent_has_sent_at', violation_error_message='A referral that left its draft has a sending time.'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state", "draft"), ("sent_at__isnull", False), _connector="OR"),
+                name="referrals_sent_has_sent_at",
+                violation_error_message="A referral that left its draft has a sending time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='referrals_declined_has_reason', violation_error_message='A declined referral has a reason.'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="referrals_declined_has_reason",
+                violation_error_message="A declined referral has a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['completed', 'not_completed']), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='referrals_finished_has_outcome', violation_error_message='A finished referral has an outcome.'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state__in", ["completed", "not_completed"]), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="referrals_finished_has_outcome",
+                violation_error_message="A finished referral has an outcome.",
+            ),
         ),
     ]
