@@ -5,12 +5,15 @@ organisation whose roles do not allow it (404), and an outsider (404)."""
 import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 
+from waymark.accounts.models import Role
 from waymark.audit.models import Event, RecordAccess
 from waymark.casework.tests.part_helpers import make_case
 from waymark.directory.models import Service, TaxonomyTerm
+from waymark.directory.needs import load_needs_taxonomy
 from waymark.directory.tests.builders import give_need, make_organization, make_service
 from waymark.hubs.checkins import do_check_in, do_record_visit_details
 from waymark.hubs.models import LONDON
@@ -18,7 +21,7 @@ from waymark.hubs.tests.helpers import HubTestCase, at
 from waymark.people.tests.helpers import make_person
 from waymark.referrals.actions import do_signpost_many
 from waymark.referrals.models import Signposting
-from waymark.testing import BaseTestCase, make_member
+from waymark.testing import BaseTestCase, make_member, make_organisation
 
 ARABIC_HEADING = "الخدمات التي أُخبرت عنها"  # "Services you were told about"
 FRENCH_HEADING = "Services qui vous ont été indiqués"
@@ -289,3 +292,29 @@ class OftenToldAboutTests(SignpostingPagesTestCase):
         response = self.post(self.volunteer, self.url, {"often": [str(self.dentist.id)]})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Signposting.objects.filter(person=self.amina).get().service, self.dentist)
+
+
+@pytest.mark.browser
+def test_a_volunteer_tells_about_a_service_and_prints_the_list_in_arabic(live_server, page, sign_in, assert_accessible):
+    # A transactional test run before this one may have emptied the tables the migrations filled.
+    load_needs_taxonomy()
+    organisation = make_organisation("Croal Valley Welcome Project")
+    volunteer = make_member("volunteer@example.org", organisation, [Role.VOLUNTEER])
+    amina = make_person(organisation, "Amina Yusuf", by=volunteer, languages=["ar"])
+    searchable(make_service("Thursday legal clinic", organization=make_organization("Medlock Advice")))
+
+    sign_in(page.context, volunteer)
+    page.goto(f"{live_server.url}/referrals/signpost/person/{amina.uuid}/")
+    page.get_by_label("Words to search for").fill("legal")
+    page.get_by_role("button", name="Search the map").click()
+    page.get_by_label("Thursday legal clinic (Medlock Advice)").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Record that they were told").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Told about 1 service"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Printable list in").click()
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.get_by_role("heading", level=1).inner_text() == ARABIC_HEADING
+    assert_accessible(page)
+    assert Signposting.objects.get().person == amina
