@@ -1,4 +1,5 @@
-"""Making notifications. Every app sends messages through ``do_notify``."""
+"""Making notifications. Every app sends messages through ``do_notify``; text messages to a
+person (``people.Person``) go through ``notify_person``, which applies their contact wishes."""
 
 import json
 from functools import partial
@@ -8,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from waymark.notify.channels import get_channel
+from waymark.notify.channels import ChannelNotEnabled, get_channel
 from waymark.notify.models import Notification
 from waymark.notify.tasks import send_notification
 
@@ -88,6 +89,59 @@ def do_notify(
         # lost; send_pending_notifications picks it up.
         transaction.on_commit(partial(send_notification.enqueue, notification.pk), robust=True)
     return notification
+
+
+def notify_person(person, *, template, context, dedupe_key):
+    """Text ``person`` (a ``people.Person``) the message ``template`` with ``context``, in
+    their language, once the current transaction commits; returns the notification, or None.
+
+    - None, and nothing recorded, when there is no text message to make: the person has no
+      phone number, or the SMS channel is switched off (NOTIFY_SMS=off).
+    - A cancelled notification, never sent, when they must not be texted: "do not contact",
+      not "we may text them", no active consent to be contacted (Person.may_contact), or
+      their identity has been removed (anonymised).
+    - The language is the one they asked to be contacted in, else the first of their
+      languages that Waymark writes in, else settings.LANGUAGE_CODE.
+    - ``dedupe_key`` names the event, as for do_notify: a second call makes nothing new.
+
+    Everything else is do_notify's: sent by a task after commit, retried, never twice.
+    """
+    if not person.phone:
+        return None
+    try:
+        get_channel(Notification.Channel.SMS)
+    except ChannelNotEnabled:
+        # Text messages are optional for a site; an event that would text someone goes on
+        # without it.
+        return None
+    return do_notify(
+        template=template,
+        language=_person_language(person),
+        context=context,
+        to_address=person.phone,
+        channel=Notification.Channel.SMS,
+        dedupe_key=dedupe_key,
+        do_not_contact=not _may_text(person),
+    )
+
+
+def _may_text(person):
+    # may_contact covers "do not contact" and the consent to be contacted (withdrawing it
+    # stops texts at once); may_text is how they said we may reach them.
+    return person.anonymised_at is None and person.may_text and person.may_contact()
+
+
+def _person_language(person):
+    if person.contact_language:
+        return person.contact_language
+    # Their languages can be any spoken language (Somali, Tigrinya…): write in the first one
+    # Waymark has messages in, rather than in English when only their second one is offered.
+    for code in person.languages or ():
+        try:
+            return translation.get_supported_language_variant(code.lower())
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 def _offered_language(code):

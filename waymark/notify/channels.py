@@ -1,12 +1,11 @@
-"""Channels a notification can go through: e-mail now, text messages later.
+"""Channels a notification can go through: e-mail, and text messages.
 
 A channel turns a rendered message into a delivery. ``settings.NOTIFY_CHANNELS`` lists the
-channel classes that are switched on (by default e-mail only). A text-message channel
-through GOV.UK Notify would subclass ``Channel`` with ``name = "sms"``, send ``message.body``
-(rendered from the template's ``sms.txt``, set as its ``body_template``) to
-``message.to``, and be added to the setting.
+channel classes that are switched on: e-mail always, and one text-message channel ("sms")
+when ``NOTIFY_SMS`` asks for it: GOV.UK Notify in production, the console in development.
 """
 
+import sys
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
+from notifications_python_client import NotificationsAPIClient
 
 
 class ChannelNotEnabled(Exception):
@@ -63,6 +63,50 @@ class EmailChannel(Channel):
         if message.html_body:
             email.attach_alternative(message.html_body, "text/html")
         email.send()
+
+
+class SmsChannel(Channel):
+    """Text messages: the body of the template's ``sms.txt``, no subject and no HTML."""
+
+    name = "sms"
+    subject_template = ""
+    body_template = "sms.txt"
+    html_template = ""
+
+
+class NotifySmsChannel(SmsChannel):
+    """Text messages through GOV.UK Notify.
+
+    Notify sends only from templates kept on its side, so Waymark has one there whose whole
+    content is ``((body))`` (its id is GOVUK_NOTIFY_SMS_TEMPLATE_ID) and fills it with the
+    message rendered here, in the recipient's language. The client raises its own errors
+    (``HTTPError`` with the API's reply, ``TokenError``…); the task records only their class
+    name, since the API's reply can quote the phone number.
+    """
+
+    def send(self, message: Message) -> None:
+        # A client per message: it holds a requests session, which is not to be shared
+        # between the worker's threads, and making one costs nothing next to the request.
+        client = NotificationsAPIClient(settings.GOVUK_NOTIFY_API_KEY)
+        client.send_sms_notification(
+            phone_number=message.to,
+            template_id=settings.GOVUK_NOTIFY_SMS_TEMPLATE_ID,
+            personalisation={"body": message.body.strip()},
+        )
+
+
+class ConsoleSmsChannel(SmsChannel):
+    """Text messages printed to standard output instead of sent, for development (as
+    ``console://`` does for e-mail)."""
+
+    def send(self, message: Message) -> None:
+        # Looked up at send time, so that a test (or runserver's reloader) that swaps
+        # sys.stdout sees the message.
+        stream = sys.stdout
+        stream.write(f"Text message to {message.to} (language: {message.language or '-'})\n")
+        stream.write(message.body.rstrip("\n") + "\n")
+        stream.write("-" * 40 + "\n")
+        stream.flush()
 
 
 @cache
