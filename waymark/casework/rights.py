@@ -74,7 +74,7 @@ from waymark.people.models import (
     Person,
     PersonNameWord,
 )
-from waymark.referrals.models import Signposting
+from waymark.referrals.models import Referral, ReferralEvent, Signposting
 
 SUBJECT_ACCESS_ROLES = (Role.ORGANISATION_ADMIN, Role.COORDINATOR)
 RIGHTS_ROLES = (Role.ORGANISATION_ADMIN,)
@@ -99,6 +99,8 @@ TEXTS = {
     SafeguardingConcern: ("about", "what_happened", "decision_reason", "outcome_note"),
     Escalation: ("no_consent_reason", "note"),
     LegalHold: ("reason", "lift_reason"),
+    Referral: ("notes_excerpt", "no_consent_reason", "override_reason", "decline_text", "outcome_text"),
+    ReferralEvent: ("text",),
 }
 # Clear-text fields that may carry a name or a reference.
 CLEAR_TEXTS = {Escalation: ("to_detail", "their_reference")}
@@ -245,6 +247,7 @@ def _gather(person, *, include_concerns, include_files):
         "assessments": _assessments(person),
         "cases": _cases(person, include_files=include_files),
         "safeguarding_concerns": _concerns(person, include_concerns),
+        "referrals": _referrals(person),
         "legal_holds": [
             {
                 "reason": hold.reason,
@@ -271,6 +274,42 @@ def _gather(person, *, include_concerns, include_files):
         ],
     }
     return data
+
+
+def _referrals(person):
+    """The person's referrals made by their organisation, with what was shared and the history."""
+    from waymark.people.models import InformationKind
+
+    referrals = (
+        Referral.objects.filter(person=person, organisation=person.organisation)
+        .select_related("service", "receiving_organisation", "created_by", "need")
+        .prefetch_related(models.Prefetch("events", queryset=ReferralEvent.objects.select_related("by")))
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "service": referral.service.name,
+            "referred_to": referral.receiving_organisation.name if referral.receiving_organisation_id else "",
+            "need": referral.need.name if referral.need_id else "",
+            "state": referral.get_state_display(),
+            "made_at": _iso(referral.created_at),
+            "made_by": _who(referral.created_by),
+            "sent_at": _iso(referral.sent_at),
+            "information_shared": [_label(InformationKind, kind) for kind in (referral.shared or {}).get("scope", [])],
+            "what_the_service_should_know": referral.notes_excerpt,
+            "shared_without_consent_because": referral.no_consent_reason,
+            "eligibility_overridden_because": referral.override_reason,
+            "decline_reason": referral.get_decline_reason_display() if referral.decline_reason else "",
+            "decline_text": referral.decline_text,
+            "outcome": referral.get_outcome_display() if referral.outcome else "",
+            "outcome_text": referral.outcome_text,
+            "history": [
+                {"at": _iso(event.at), "state": _label(Referral.State, event.to_state), "who": _who(event.by)}
+                for event in referral.events.all()
+            ],
+        }
+        for referral in referrals
+    ]
 
 
 def _signposting(signposting):
@@ -662,6 +701,15 @@ def clear_visit_texts(visits):
     return changed
 
 
+def clear_referral_texts(referrals):
+    """Clear the texts of ``referrals`` (a queryset) and their history, and the copy of the
+    person's details they carry (so a receiver is left with nothing about them)."""
+    changed = clear_texts(Referral, referrals)
+    changed += clear_texts(ReferralEvent, ReferralEvent.objects.filter(referral__in=referrals.values("pk")))
+    Referral.objects.filter(pk__in=referrals.values("pk")).update(shared={}, no_consent_scope=[])
+    return changed
+
+
 def _unused_reference():
     while True:
         reference = new_reference()
@@ -699,6 +747,7 @@ def anonymise_person(person, *, now=None):
     visits = Visit.objects.filter(person=person)
     changed["visits"] = clear_visit_texts(visits) + clear_texts(Signposting, Signposting.objects.filter(person=person))
     changed["assessments"] = clear_texts(Assessment, Assessment.objects.filter(person=person))
+    changed["referrals"] = clear_referral_texts(Referral.objects.filter(person=person))
     changed["cases"] = clear_case_texts(Case.objects.filter(person=person))
     changed["safeguarding_concerns"] = clear_concern_texts(SafeguardingConcern.objects.filter(person=person))
     changed["legal_holds"] = clear_texts(LegalHold, LegalHold.objects.filter(person=person, lifted_at__isnull=False))

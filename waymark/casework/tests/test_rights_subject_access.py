@@ -103,6 +103,7 @@ class CompletenessTests(SubjectAccessTestCase):
             "people.legalhold.person",
             "people.person.merged_into",
             "people.personnameword.person",
+            "referrals.referral.person",
             "referrals.signposting.person",
         }
         found = {f"{model._meta.label_lower}.{field.name}" for model, field in relations_to_person()}
