@@ -1,0 +1,183 @@
+"""The lists of referrals: "Referrals we made" (outgoing) and "Referrals to us" (incoming), as
+the member who may see them, a same-organisation volunteer or member without a role (404), and
+an outsider (who sees only their own organisation's referrals)."""
+
+import datetime as dt
+from unittest import mock
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from waymark.directory.tests.builders import make_need
+from waymark.referrals import flow, inbox_views
+from waymark.referrals.models import Referral
+from waymark.referrals.tests.helpers import ReferralWorld
+from waymark.testing import BaseTestCase, make_member
+
+OUTGOING = "/referrals/"
+INCOMING = "/referrals/incoming/"
+
+
+class ReferralListTestCase(ReferralWorld, BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.build_world()
+        cls.no_role = make_member("none@croal.test", cls.sender, roles=[])
+        cls.food_need = make_need("food", "Food")
+
+    def get(self, user, url, data=None):
+        self.login(user)
+        return self.client.get(url, data)
+
+    def make_overdue(self, referral):
+        Referral.objects.filter(pk=referral.pk).update(respond_by=timezone.now() - dt.timedelta(hours=1))
+
+
+class OutgoingListTests(ReferralListTestCase):
+    def test_it_lists_the_referrals_we_made_with_the_person_service_need_and_state(self):
+        self.sent(need=self.advice_need, urgent=True)
+        self.draft(self.food_bank)
+        response = self.get(self.caseworker, OUTGOING)
+        self.assertContains(response, "<h1>Referrals we made</h1>", html=True)
+        self.assertContains(response, "<h2>1 waiting for an answer</h2>", html=True)
+        rows = response.context["rows"]
+        self.assertEqual([row["person"] for row in rows], ["Amina", "Amina"])
+        self.assertEqual(
+            [row["referral"].service for row in rows], [self.food_bank, self.clinic], "newest first, drafts too"
+        )
+        self.assertContains(response, "Asylum appeals clinic")
+        self.assertContains(response, "Immigration advice")
+        self.assertContains(response, "<td><strong>Urgent</strong></td>", html=True)
+        self.assertContains(response, "<td>Not sent</td>", html=True)
+        self.assertContains(response, f'href="/referrals/{rows[1]["referral"].uuid}/"')
+
+    def test_an_overdue_referral_says_so_in_words_and_is_counted(self):
+        self.make_overdue(self.sent())
+        self.sent(self.surgery)
+        response = self.get(self.caseworker, OUTGOING)
+        self.assertContains(response, "<h2>2 waiting for an answer, 1 past its answer date</h2>", html=True)
+        self.assertContains(response, "<strong>Overdue</strong>", count=1, html=True)
+
+    def test_it_filters_by_state_and_overdue_only(self):
+        overdue = self.sent()
+        self.make_overdue(overdue)
+        on_time = self.sent(self.surgery)
+        draft = self.draft(self.food_bank)
+        response = self.get(self.caseworker, OUTGOING, {"state": "draft"})
+        self.assertEqual([row["referral"] for row in response.context["rows"]], [draft])
+        response = self.get(self.caseworker, OUTGOING, {"state": "sent"})
+        self.assertEqual([row["referral"] for row in response.context["rows"]], [on_time, overdue])
+        response = self.get(self.caseworker, OUTGOING, {"overdue": "on"})
+        self.assertEqual([row["referral"] for row in response.context["rows"]], [overdue])
+        response = self.get(self.caseworker, OUTGOING, {"state": "accepted"})
+        self.assertContains(response, "No referral matches these filters.")
+
+    def test_an_unknown_state_is_refused_with_a_clear_message(self):
+        self.sent()
+        response = self.get(self.caseworker, OUTGOING, {"state": "lost"})
+        self.assertContains(
+            response, "“lost” is not a state a referral can be in. Choose one from the list.", status_code=400
+        )
+        # The list is still there, unfiltered.
+        self.assertEqual(len(response.context["rows"]), 1)
+
+    def test_it_shows_fifty_a_page(self):
+        for _ in range(3):
+            self.sent()
+        with mock.patch.object(inbox_views, "PER_PAGE", 2):
+            first = self.get(self.caseworker, OUTGOING)
+            second = self.get(self.caseworker, OUTGOING, {"page": 2})
+        self.assertEqual(len(first.context["rows"]), 2)
+        self.assertEqual(len(second.context["rows"]), 1)
+        self.assertContains(first, "Page 1 of 2")
+        self.assertContains(first, 'rel="next"')
+        self.assertEqual(inbox_views.PER_PAGE, 50)
+
+    def test_the_number_of_queries_does_not_grow_with_the_referrals(self):
+        self.sent(need=self.food_need)
+        self.login(self.caseworker)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(OUTGOING)
+        for index in range(19):
+            self.sent(self.surgery if index % 2 else self.food_bank, need=self.food_need, urgent=bool(index % 3))
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(OUTGOING)
+        self.assertEqual(len(response.context["rows"]), 20)
+
+    def test_a_volunteer_and_a_member_without_a_role_get_404(self):
+        self.sent()
+        for user in (self.volunteer, self.no_role):
+            with self.subTest(user=user):
+                self.assertEqual(self.get(user, OUTGOING).status_code, 404)
+                self.assertEqual(self.get(user, INCOMING).status_code, 404)
+
+    def test_an_outsider_sees_none_of_ours(self):
+        self.sent()
+        response = self.get(self.outsider, OUTGOING)
+        self.assertEqual(response.context["rows"], [])
+        self.assertNotContains(response, "Amina")
+        self.assertContains(response, "No referrals yet.")
+
+    def test_it_needs_a_sign_in(self):
+        response = self.client.get(OUTGOING)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/accounts/login/", response["Location"])
+
+
+class IncomingListTests(ReferralListTestCase):
+    def test_it_names_the_person_only_as_shared_with_consent(self):
+        named = self.sent(scope=("contact_details",))
+        unnamed = self.sent(scope=("personal_details",))
+        self.draft()  # Drafts never reach the receiver.
+        response = self.get(self.receiver_caseworker, INCOMING)
+        self.assertContains(response, "<h1>Referrals to us</h1>", html=True)
+        rows = {row["referral"]: row["person"] for row in response.context["rows"]}
+        self.assertEqual(rows, {named: "Amina", unnamed: f"Referral {str(unnamed.uuid)[:8].upper()}"})
+        self.assertContains(response, "<h2>2 waiting for an answer</h2>", html=True)
+
+    def test_the_name_goes_once_the_receiver_may_no_longer_see_the_details(self):
+        referral = self.sent(scope=("contact_details",))
+        flow.do_withdraw(referral, text="", acting_user=self.caseworker, organisation=self.sender)
+        response = self.get(self.receiver_caseworker, INCOMING)
+        self.assertNotContains(response, "Amina")
+        self.assertContains(response, f"Referral {str(referral.uuid)[:8].upper()}")
+        self.assertContains(response, "Withdrawn")
+
+    def test_a_draft_is_no_state_to_filter_by(self):
+        response = self.get(self.receiver_caseworker, INCOMING, {"state": "draft"})
+        self.assertContains(response, "“draft” is not a state a referral can be in.", status_code=400)
+
+    def test_overdue_only(self):
+        overdue = self.sent()
+        self.make_overdue(overdue)
+        self.sent(self.surgery)
+        response = self.get(self.receiver_caseworker, INCOMING, {"overdue": "on"})
+        self.assertEqual([row["referral"] for row in response.context["rows"]], [overdue])
+        self.assertContains(response, "<strong>Overdue</strong>", html=True)
+
+    def test_the_number_of_queries_does_not_grow_with_the_referrals(self):
+        self.sent(scope=("contact_details",))
+        self.login(self.receiver_caseworker)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(INCOMING)
+        for index in range(19):
+            self.sent(self.surgery if index % 2 else self.clinic, scope=("contact_details",))
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(INCOMING)
+        self.assertEqual(len(response.context["rows"]), 20)
+
+    def test_the_receivers_volunteer_gets_404(self):
+        self.sent()
+        self.assertEqual(self.get(self.receiver_volunteer, INCOMING).status_code, 404)
+
+    def test_an_outsider_sees_none_of_ours(self):
+        self.sent()
+        response = self.get(self.outsider, INCOMING)
+        self.assertEqual(response.context["rows"], [])
+        self.assertNotContains(response, "Amina")
+
+    def test_the_sender_does_not_see_its_own_referrals_as_incoming(self):
+        self.sent()
+        response = self.get(self.caseworker, INCOMING)
+        self.assertEqual(response.context["rows"], [])
