@@ -704,10 +704,12 @@ def clear_visit_texts(visits):
 def clear_referral_texts(referrals):
     """Clear the texts of ``referrals`` (a queryset) and their history, and the copy of the
     person's details they carry (so a receiver is left with nothing about them)."""
-    changed = clear_texts(Referral, referrals)
-    changed += clear_texts(ReferralEvent, ReferralEvent.objects.filter(referral__in=referrals.values("pk")))
-    Referral.objects.filter(pk__in=referrals.values("pk")).update(shared={}, no_consent_scope=[])
-    return changed
+    pks = list(referrals.filter(details_cleared_at__isnull=True).values_list("pk", flat=True))
+    clear_texts(ReferralEvent, ReferralEvent.objects.filter(referral__in=pks))
+    Referral.objects.filter(pk__in=pks).update(
+        **dict.fromkeys(TEXTS[Referral], ""), shared={}, no_consent_scope=[], details_cleared_at=timezone.now()
+    )
+    return len(pks)
 
 
 def _unused_reference():

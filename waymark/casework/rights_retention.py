@@ -12,6 +12,8 @@ counted); so is everything of theirs.
 * assessment: past the period from the assessment, its free text cleared (indicators and
   scores stay until the person is anonymised);
 * visit: past the period from the visit, its notes and its signposting notes cleared;
+* referral: a closed referral past the period from its closing has its texts and the copy of
+  the person's details it carried cleared;
 * consent withdrawn: the consent that lets us keep someone's details is "keep my details"
   (``Consent.Purpose.KEEP_DETAILS``, no recipient). Someone who withdrew it, has no active
   one, and withdrew it longer ago than the period is anonymised. Withdrawing consent to be
@@ -46,6 +48,7 @@ from waymark.casework.rights import (
     anonymise_person,
     clear_case_texts,
     clear_concern_texts,
+    clear_referral_texts,
     clear_texts,
     clear_visit_texts,
     protected_people,
@@ -53,7 +56,7 @@ from waymark.casework.rights import (
 )
 from waymark.hubs.models import Visit
 from waymark.people.models import Consent, Person, RetentionPeriod
-from waymark.referrals.models import Signposting
+from waymark.referrals.models import Referral, Signposting
 
 
 def months_before(moment, months):
@@ -180,6 +183,9 @@ def apply_retention(*, now=None, dry_run=False, acting_user=None):
         if Types.VISIT in cutoffs:
             due = Visit.objects.filter(checked_in_at__lte=cutoffs[Types.VISIT])
             steps.append(("visit", _visits_left(due), clear_visit_texts))
+        if Types.REFERRAL in cutoffs:
+            due = Referral.objects.filter(closed_at__lte=cutoffs[Types.REFERRAL], details_cleared_at__isnull=True)
+            steps.append(("referral", due, clear_referral_texts))
         for kind, due, clear in steps:
             # A concern about someone not registered has nobody to hold it for.
             # The records of the people just anonymised are already cleared (on a dry run:

@@ -494,6 +494,7 @@ class RetentionPeriod(PolicyRow):
         CASE = "case", _("Cases, their notes and attachments: from closing")
         SAFEGUARDING_CONCERN = "safeguarding_concern", _("Safeguarding concerns: from closing")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Records kept only on consent: from its withdrawal")
+        REFERRAL = "referral", _("Referrals, with what was shared: from closing")
 
     record_type = models.CharField(_("records"), max_length=30, choices=RecordType.choices)
     months = models.PositiveSmallIntegerField(_("months kept"))

@@ -209,6 +209,8 @@ class Referral(models.Model):
     # Set when it reaches a state it cannot leave; the receiver's view of the shared details
     # ends a policy period after it (ReferralPolicy.access_days_after_close).
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set when retention (or erasure) cleared its texts and the copy of the person's details.
+    details_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,3 +35,32 @@ class ReferralRightsTests(ReferralWorld, BaseTestCase):
         self.assertEqual(referral.shared, {})
         self.assertEqual(referral.notes_excerpt, "")
         self.assertEqual(referral.state, Referral.State.SENT)
+
+    def test_retention_clears_a_referral_closed_longer_ago_than_its_period_once(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from waymark.casework.rights_retention import apply_retention
+        from waymark.referrals import flow
+
+        old = self.sent(scope=[InformationKind.CONTACT_DETAILS], notes_excerpt="Hearing on 4 May")
+        flow.do_decline(
+            old,
+            reason="no_capacity",
+            text="Full until March",
+            acting_user=self.receiver_caseworker,
+            organisation=self.receiver,
+        )
+        recent = self.sent(scope=[InformationKind.CONTACT_DETAILS], notes_excerpt="Keep me")
+        Referral.objects.filter(pk=old.pk).update(closed_at=timezone.now() - dt.timedelta(days=800))
+
+        first = apply_retention()
+        second = apply_retention()
+
+        old = Referral.objects.get(pk=old.pk)
+        self.assertEqual((old.shared, old.notes_excerpt, old.decline_text), ({}, "", ""))
+        self.assertEqual(old.decline_reason, "no_capacity")
+        self.assertEqual(Referral.objects.get(pk=recent.pk).notes_excerpt, "Keep me")
+        self.assertEqual(first["done"]["referral"], 1)
+        self.assertEqual(second["done"]["referral"], 0)
