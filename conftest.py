@@ -19,6 +19,9 @@ def pytest_configure(config):
     task_backends.__init__()
     # Tests never rely on the demo exemption from MFA.
     settings.WAYMARK_DEMO = False
+    # Text messages are off in tests whatever NOTIFY_SMS says (no console noise, never the
+    # network); a test that sends one switches a channel on with override_settings.
+    settings.NOTIFY_CHANNELS = ["waymark.notify.channels.EmailChannel"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
