@@ -19,7 +19,7 @@ from waymark.accounts.models import Membership
 from waymark.accounts.tokens import create_api_token
 from waymark.audit.models import RecordAccess
 from waymark.casework import safeguarding
-from waymark.casework.models import Case, ConcernCategory, Urgency
+from waymark.casework.models import Case, ConcernCategory, ImmigrationMatter, MatterKind, Urgency
 from waymark.directory.models import Service, Translation
 from waymark.directory.tests.builders import make_service
 from waymark.people.tests.helpers import make_person
@@ -159,6 +159,46 @@ class CreatingTests(ReferralApiTestCase):
             opened_by=self.outsider,
         )
         self.assertEqual(self.post(URL, self.body(case=str(elsewhere.uuid)), self.caseworker).status_code, 404)
+        self.assertFalse(Referral.objects.exists())
+
+    def test_from_a_case_about_an_immigration_matter_that_needs_a_higher_level(self):
+        case = Case.objects.create(
+            organisation=self.sender,
+            person=self.person,
+            title="Appeal",
+            owner=self.caseworker,
+            opened_by=self.caseworker,
+        )
+        matter = ImmigrationMatter.objects.create(
+            case=case, kind=MatterKind.APPEAL, required_level=3, created_by=self.caseworker
+        )
+        body = self.body(
+            need="immigration-advice",
+            case=str(case.uuid),
+            immigration_matter=str(matter.uuid),
+            consent={"scope": ["contact_details"], "how": "spoken"},
+        )
+        response = self.post(URL, body, self.caseworker)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(
+            (response.json()["case_id"], response.json()["immigration_matter_id"]), (str(case.uuid), str(matter.uuid))
+        )
+        # The clinic advises at OISC level 2; an appeal here needs level 3.
+        response = self.post(f"{URL}/{response.json()['id']}/send", {}, self.caseworker)
+        self.assertRefused(response, 400, "refused", "not_regulated")
+
+    def test_another_persons_immigration_matter_or_visit_is_404(self):
+        yonas = make_person(self.sender, "Yonas", by=self.caseworker)
+        case = Case.objects.create(
+            organisation=self.sender, person=yonas, title="Claim", owner=self.caseworker, opened_by=self.caseworker
+        )
+        matter = ImmigrationMatter.objects.create(
+            case=case, kind=MatterKind.ASYLUM_CLAIM, required_level=1, created_by=self.caseworker
+        )
+        response = self.post(URL, self.body(immigration_matter=str(matter.uuid)), self.caseworker)
+        self.assertEqual(response.status_code, 404)
+        response = self.post(URL, self.body(visit="00000000-0000-4000-8000-000000000000"), self.caseworker)
+        self.assertEqual(response.status_code, 404)
         self.assertFalse(Referral.objects.exists())
 
     def test_a_volunteer_and_an_outsider_get_404(self):
