@@ -9,7 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from waymark.directory.tests.builders import make_need
+from waymark.casework.tests.part_helpers import make_case
+from waymark.directory.tests.builders import make_need, make_organization, make_service
+from waymark.hubs.checkins import do_check_in, do_record_visit_details
+from waymark.hubs.models import LONDON
+from waymark.hubs.tests.helpers import HubTestCase, at
+from waymark.people.tests.helpers import make_person
 from waymark.referrals import flow, inbox_views
 from waymark.referrals.models import Referral
 from waymark.referrals.tests.helpers import ReferralWorld
@@ -181,3 +186,57 @@ class IncomingListTests(ReferralListTestCase):
         self.sent()
         response = self.get(self.caseworker, INCOMING)
         self.assertEqual(response.context["rows"], [])
+
+
+class LinksFromOtherPagesTests(BaseTestCase):
+    """ "Tell about services" and "Make a referral" from a person, a case and a visit, and the
+    lists from the start page: each only for the members who may use them."""
+
+    def setUp(self):
+        self.amina = make_person(self.hub_org, "Amina", by=self.caseworker)
+
+    def get(self, user, url):
+        self.login(user)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_the_person_page_offers_a_referral_to_those_who_may_refer(self):
+        response = self.get(self.caseworker, f"/people/{self.amina.uuid}/")
+        self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
+        self.assertContains(response, f'href="/referrals/new/?person={self.amina.uuid}"')
+
+    def test_a_volunteer_may_tell_about_services_but_not_refer(self):
+        response = self.get(self.volunteer, f"/people/{self.amina.uuid}/")
+        self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
+        self.assertNotContains(response, "/referrals/new/")
+
+    def test_the_case_page_links_both_with_the_case(self):
+        case = make_case(self.hub_org, by=self.caseworker, person=self.amina)
+        response = self.get(self.caseworker, f"/cases/{case.uuid}/")
+        self.assertContains(response, f'href="/referrals/signpost/case/{case.uuid}/"')
+        self.assertContains(response, f'href="/referrals/new/?person={self.amina.uuid}&amp;case={case.uuid}"')
+
+    def test_the_start_page_links_the_lists_for_those_who_may_refer(self):
+        response = self.get(self.caseworker, "/")
+        self.assertContains(response, '<a href="/referrals/">Referrals we made</a>', html=True)
+        self.assertContains(response, '<a href="/referrals/incoming/">Referrals to us</a>', html=True)
+        self.assertNotContains(self.get(self.volunteer, "/"), 'href="/referrals/"')
+
+
+class VisitPageLinksTests(HubTestCase):
+    def test_the_visit_page_links_the_list_to_take_away_once_someone_was_signposted(self):
+        self.generate()
+        session = self.session_on(dt.date(2026, 3, 3))
+        amina = make_person(self.hub_org, "Amina", by=self.volunteer)
+        clinic = make_service("Thursday legal clinic", organization=make_organization("Medlock Advice"))
+        with at(dt.datetime(2026, 3, 3, 10, 30, tzinfo=LONDON)):
+            visit = do_check_in(session, amina, acting_user=self.volunteer)[0]
+        self.login(self.volunteer)
+        url = f"/organisation/visits/{visit.uuid}/"
+        self.assertNotContains(self.client.get(url), "/list/")
+        do_record_visit_details(visit, acting_user=self.volunteer, signpost_to=[clinic])
+        response = self.client.get(url)
+        self.assertContains(response, f'href="/referrals/signpost/visit/{visit.uuid}/list/"')
+        # A volunteer may not refer.
+        self.assertNotContains(response, "/referrals/new/")
