@@ -32,6 +32,7 @@ from waymark.directory.opening import LONDON, describe_opening_times, next_openi
 from waymark.directory.search import SearchForm, search_services
 from waymark.directory.translation import prefetch_translations, translated
 from waymark.places.codepoint import ATTRIBUTION
+from waymark.referrals.statistics import response_statistics
 
 # What a results page loads for each of its services, so that showing them asks nothing more.
 RESULT_PREFETCH = (
@@ -466,6 +467,8 @@ def service(request, service_id):
         .values("source_name", "imported_at")
         .first()
     )
+    # How it answers referrals made through Waymark (nothing under the small-numbers limit).
+    referral_stats = response_statistics([found.id])[found.id]
     return render(
         request,
         "directory/public/service.html",
@@ -473,6 +476,7 @@ def service(request, service_id):
             "item": item,
             "service": found,
             "provenance": provenance,
+            "referral_stats": None if referral_stats.suppressed else referral_stats,
             "fell_back": tr.fell_back,
             "page_url": request.build_absolute_uri(reverse("directory:service", args=[found.id])),
         },

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from waymark.referrals.models import DeclineReason, Outcome, Referral
@@ -124,3 +125,35 @@ class ResponseStatisticsTests(ReferralWorld, TestCase):
         self.assertEqual(found[self.surgery.id].median_days_to_respond, 5.0)
         self.assertEqual(found[self.surgery.id].share_accepted, 0.0)
         self.assertTrue(found[self.food_bank.id].suppressed)
+
+
+class ServicePageStatisticsTests(ReferralWorld, TestCase):
+    """The public service page shows how the service answers referrals, from 10 referrals."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.build_world()
+
+    def page(self):
+        return self.client.get(reverse("directory:service", args=[self.clinic.id]))
+
+    def test_it_shows_the_median_and_the_share_accepted(self):
+        for days in [1, 2, 3, 3, 3, 4, 4, 5, 6, 8]:
+            make_referral(self, self.clinic, State.ACCEPTED, answered_after_days=days)
+        make_referral(self, self.clinic, State.DECLINED, answered_after_days=1)
+        make_referral(self, self.clinic, State.NO_RESPONSE)
+
+        response = self.page()
+
+        self.assertContains(response, "Referrals through Waymark:")
+        text = " ".join(response.content.decode().split())
+        self.assertIn("Referrals through Waymark: median 3.0 days to answer, 83% accepted (from 12 referrals)", text)
+
+    def test_it_shows_nothing_under_ten_referrals(self):
+        for _number in range(MIN_REFERRALS - 1):
+            make_referral(self, self.clinic, State.ACCEPTED, answered_after_days=2)
+
+        response = self.page()
+
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Referrals through Waymark")
