@@ -429,3 +429,13 @@ class FormRefusalTests(ReferralPagesTestCase):
         self.assertContains(page, "with Bolton Law Centre, for this referral to Asylum appeals clinic only")
         page = self.get(self.caseworker, self.url(referral), {"language": "uk"})
         self.assertContains(page, 'lang="uk" dir="ltr"')
+
+    def test_an_answer_past_its_deadline_is_shown_overdue_to_both_sides(self):
+        referral = self.sent()
+        page = self.get(self.caseworker, self.url(referral))
+        self.assertContains(page, "Answer due by")
+        self.assertNotContains(page, "Overdue:")
+        Referral.objects.filter(pk=referral.pk).update(respond_by=timezone.now() - dt.timedelta(hours=1))
+        for user in (self.caseworker, self.receiver_caseworker):
+            with self.subTest(user=user.email):
+                self.assertContains(self.get(user, self.url(referral)), "<strong>Overdue:</strong>", html=False)
