@@ -124,7 +124,7 @@ def describe(shared):
         if personal.get("gender"):
             rows.append((_("Gender"), _label(Gender, personal["gender"])))
         if personal.get("languages"):
-            rows.append((_("Languages"), ", ".join(language_name(code) for code in personal["languages"])))
+            rows.append((_("Languages"), ", ".join(str(language_name(code)) for code in personal["languages"])))
         if personal.get("interpreter_needed"):
             rows.append((_("Interpreter"), _("Needs an interpreter")))
         sections.append((str(KINDS.PERSONAL_DETAILS.label), rows))
