@@ -13,9 +13,11 @@ to Sunday) or a month:
   so then it says it is not recorded rather than "not met";
 - each part of the support package (immigration advice, housing support and advice,
   orientation, English language, employability): provided at the hub (a session held offering
-  it, or a confirmed rota organisation that came bringing it) or signposted (a
+  it, or a confirmed rota organisation that came bringing it), signposted (a
   ``referrals.Signposting`` given at a visit to one of the hub's sessions, to a service on the
-  map listed under that need);
+  map listed under that need) or referred (a ``referrals.Referral`` made at such a visit to
+  such a service, sent and not withdrawn; the evidence says how many the service completed):
+  issue 7's "provided or referred";
 - a social space, and local activities: a session held offering them.
 
 A month is the weeks whose Monday falls in it; a line counted in days, and the initial
@@ -26,10 +28,11 @@ hubs).
 
 import calendar
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,12 +41,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from waymark.casework.models import Assessment
 from waymark.directory.models import NEED_LINK_TYPE, NEEDS_TAXONOMY_NAME, Attribute
 from waymark.hubs.models import LONDON, CoreOfferThreshold, HubSession, Offer, RotaInvitation, Visit
-from waymark.referrals.models import Signposting
+from waymark.referrals.models import Referral, Signposting
 
 DAYS = "days"  # met on at least N days a week (a threshold row)
 ASSESSED = "assessed"  # assessments recorded each week
-PACKAGE = "package"  # provided at the hub, or signposted
+PACKAGE = "package"  # provided at the hub, or signposted or referred
 HELD = "held"  # a session held offered it
+
+# The kinds of evidence signposted_by_need reads in one query.
+SIGNPOSTED = "signposted"
+REFERRED = "referred"
 
 
 @dataclass(frozen=True)
@@ -148,8 +155,8 @@ def this_week(now=None):
 class Result:
     """One line of one hub's offer for a period: met (True, False, or None when it cannot be
     said), why in a sentence, and the evidence: sessions held, rota organisations that came,
-    services signposted to (service name, count), assessments recorded (a count) and sessions
-    still to come."""
+    services signposted to (service name, count), services referred to (service name, count,
+    completed), assessments recorded (a count) and sessions still to come."""
 
     line: Line
     met: bool | None
@@ -157,6 +164,7 @@ class Result:
     sessions: list = field(default_factory=list)
     rota: list = field(default_factory=list)
     signposted: list = field(default_factory=list)
+    referred: list = field(default_factory=list)
     planned: list = field(default_factory=list)
     assessments: int = 0
 
@@ -189,34 +197,64 @@ def thresholds_for(period, rows):
 
 
 def signposted_by_need(hub_ids, period):
-    """{hub_id: {need slug: [(service name, count), …]}}: signposting given at visits to the
-    hubs' sessions in the period (cancelled sessions have no visits), by the needs the
-    service is listed under on the map. Two queries."""
-    rows = list(
-        Signposting.objects.filter(
-            visit__session__hub_id__in=hub_ids,
-            visit__session__date__gte=period.first,
-            visit__session__date__lte=period.last,
-        )
-        .values("visit__session__hub_id", "service_id", "service__name")
-        .annotate(count=Count("id"))
-        .order_by("service__name")
+    """({hub_id: {need slug: [(service name, count), …]}}, {hub_id: {need slug: [(service
+    name, count, completed), …]}}): the signposting given, and the referrals made, at visits
+    to the hubs' sessions in the period (cancelled sessions have no visits), by the needs the
+    service is listed under on the map.
+
+    A referral counts once it has left its draft and was not withdrawn (sent, answered,
+    redirected, closed, or not answered in time: the hub referred the person); ``completed`` is
+    how many of them the service completed. A redirected referral counts under the service it
+    is at now. Two queries: the signposting and the referrals in one (UNION ALL), then the
+    services' needs.
+    """
+    where = {
+        "visit__session__hub_id__in": hub_ids,
+        "visit__session__date__gte": period.first,
+        "visit__session__date__lte": period.last,
+    }
+    signposted = (
+        Signposting.objects.filter(**where)
+        .values(hub_pk=F("visit__session__hub_id"), service_pk=F("service_id"), service_name=F("service__name"))
+        .annotate(kind=Value(SIGNPOSTED), count=Count("id"), completed=Value(0))
+        .order_by()
     )
+    referred = (
+        Referral.objects.filter(**where)
+        .exclude(state__in=[Referral.State.DRAFT, Referral.State.WITHDRAWN])
+        .values(hub_pk=F("visit__session__hub_id"), service_pk=F("service_id"), service_name=F("service__name"))
+        .annotate(
+            kind=Value(REFERRED),
+            count=Count("id"),
+            completed=Count("id", filter=Q(state=Referral.State.COMPLETED)),
+        )
+        .order_by()
+    )
+    rows = list(signposted.union(referred, all=True).order_by("service_name"))
     if not rows:
-        return {}
+        return {}, {}
     needs = defaultdict(set)
     for attribute in Attribute.objects.filter(
         link_entity=Attribute.LinkEntity.SERVICE,
         link_type=NEED_LINK_TYPE,
-        link_id__in={row["service_id"] for row in rows},
+        link_id__in={row["service_pk"] for row in rows},
         taxonomy_term__taxonomy__name=NEEDS_TAXONOMY_NAME,
     ).values("link_id", "taxonomy_term__slug"):
         needs[attribute["link_id"]].add(attribute["taxonomy_term__slug"])
-    found = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        for need in needs[row["service_id"]]:
-            found[row["visit__session__hub_id"]][need].append((row["service__name"], row["count"]))
-    return found
+    found = {kind: defaultdict(lambda: defaultdict(list)) for kind in (SIGNPOSTED, REFERRED)}
+    for row in sorted(rows, key=lambda row: (row["service_name"], str(row["service_pk"]))):
+        if row["kind"] == SIGNPOSTED:
+            evidence = (row["service_name"], row["count"])
+        else:
+            evidence = (row["service_name"], str(row["service_pk"]), row["count"], row["completed"])
+        for need in needs[_uuid(row["service_pk"])]:
+            found[row["kind"]][row["hub_pk"]][need].append(evidence)
+    return found[SIGNPOSTED], found[REFERRED]
+
+
+def _uuid(value):
+    # A UNION's rows are not converted by the model field: on SQLite a UUID comes back as text.
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def assessments_by_week(hubs, period):
@@ -277,7 +315,7 @@ def compute(hubs, period, *, now=None):
         if invitation.session_id in held_ids and invitation.attended is not False
     ]
     thresholds = thresholds_for(period, CoreOfferThreshold.objects.filter(valid_from__lte=period.last))
-    signposted = signposted_by_need(hub_ids, period)
+    signposted, referred = signposted_by_need(hub_ids, period)
     assessed, recording = assessments_by_week(hubs, period)
 
     held_by_hub, planned_by_hub, rota_by_hub = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -298,6 +336,7 @@ def compute(hubs, period, *, now=None):
                 planned_by_hub[hub.pk],
                 rota_by_hub[hub.pk],
                 signposted.get(hub.pk, {}),
+                referred.get(hub.pk, {}),
                 thresholds,
             )
             for line in LINES
@@ -310,7 +349,7 @@ def compute_one(hub, period, *, now=None):
     return compute([hub], period, now=now)[hub.pk]
 
 
-def _line_result(line, period, held, planned, rota, signposted, thresholds):
+def _line_result(line, period, held, planned, rota, signposted, referred, thresholds):
     offering = [s for s in held if line.offer in s.offers]
     coming = [s for s in planned if line.offer in s.offers]
     if line.kind == DAYS:
@@ -320,9 +359,10 @@ def _line_result(line, period, held, planned, rota, signposted, thresholds):
             why = _("Offered on %(days)s.") % {"days": _day_list({s.date for s in offering})}
             return Result(line, True, why, sessions=offering, planned=coming)
         return Result(line, False, _("No session held offered it."), planned=coming)
-    # PACKAGE: provided at the hub, or signposted.
+    # PACKAGE: provided at the hub, or signposted or referred.
     bringing = [invitation for invitation in rota if line.offer in invitation.offers]
     services = [pair for need in line.needs for pair in signposted.get(need, [])]
+    referrals = _once([row for need in line.needs for row in referred.get(need, [])])
     reasons = []
     if offering:
         reasons.append(_("Provided at the hub on %(days)s.") % {"days": _day_list({s.date for s in offering})})
@@ -335,9 +375,35 @@ def _line_result(line, period, held, planned, rota, signposted, thresholds):
     if services:
         total = sum(count for _name, count in services)
         reasons.append(ngettext("Signposted %(count)d time.", "Signposted %(count)d times.", total) % {"count": total})
+    if referrals:
+        total = sum(count for _name, _service, count, _completed in referrals)
+        completed = sum(completed for _name, _service, _count, completed in referrals)
+        reasons.append(
+            ngettext(
+                "Referred %(count)d time (%(completed)d completed).",
+                "Referred %(count)d times (%(completed)d completed).",
+                total,
+            )
+            % {"count": total, "completed": completed}
+        )
     if not reasons:
+        # (Nor referred: a referral at a visit counts above. The sentence keeps its translations.)
         return Result(line, False, _("Not provided at the hub, and nobody was signposted for it."), planned=coming)
-    return Result(line, True, " ".join(reasons), sessions=offering, rota=bringing, signposted=services, planned=coming)
+    return Result(
+        line,
+        True,
+        " ".join(reasons),
+        sessions=offering,
+        rota=bringing,
+        signposted=services,
+        referred=[(name, count, completed) for name, _service, count, completed in referrals],
+        planned=coming,
+    )
+
+
+def _once(rows):
+    # A service listed under two of a line's needs (housing, and move-on support) counts once.
+    return list(dict.fromkeys(rows))
 
 
 def _assessment_result(line, period, by_week, records_assessments):
