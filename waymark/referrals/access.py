@@ -119,7 +119,8 @@ def access_ends_at(referral):
     it closed; None while it is open."""
     if referral.closed_at is None:
         return None
-    policy = policy_on(referral.closed_at.date())
+    # The policy of the day it closed in London (policy rows are dated by London's calendar).
+    policy = policy_on(timezone.localdate(referral.closed_at))
     return referral.closed_at + dt.timedelta(days=policy.access_days_after_close)
 
 

@@ -15,7 +15,7 @@ from waymark.people.models import InformationKind
 from waymark.people.tests.helpers import make_person
 from waymark.referrals import flow
 from waymark.referrals.access import access_ends_at, shared_details_for
-from waymark.referrals.models import DeclineReason, Referral
+from waymark.referrals.models import DeclineReason, Referral, ReferralPolicy
 from waymark.referrals.sharing import describe
 from waymark.referrals.tests.helpers import ALL_SCOPE, ReferralWorld
 from waymark.testing import BaseTestCase
@@ -119,6 +119,21 @@ class ConsentScopeTests(ReferralWorld, BaseTestCase):
         self.assertIsNone(shared_details_for(referral, "receiver", at=ends + dt.timedelta(seconds=1)))
         # The sender keeps its own record.
         self.assertEqual(shared_details_for(referral, "sender", at=ends + dt.timedelta(days=400)), referral.shared)
+
+    def test_the_policy_period_is_the_one_in_force_on_londons_day_of_closing(self):
+        ReferralPolicy.objects.create(
+            valid_from=dt.date(2026, 7, 1),
+            response_working_days=5,
+            reminder_working_days=1,
+            access_days_after_close=7,
+            letter_link_days=14,
+            source="A shorter period from July",
+        )
+        # 23:30 UTC on 30 June is 00:30 on 1 July in London: July's policy applies.
+        closed_at = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+        self.assertEqual(access_ends_at(Referral(closed_at=closed_at)), closed_at + dt.timedelta(days=7))
+        earlier = dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC)
+        self.assertEqual(access_ends_at(Referral(closed_at=earlier)), earlier + dt.timedelta(days=30))
 
     def test_the_receiver_loses_sight_when_the_person_withdraws_consent(self):
         referral = self.send(["contact_details"])
