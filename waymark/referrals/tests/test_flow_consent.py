@@ -5,8 +5,11 @@ about a concern for this person, with the lawful reason and a chosen scope."""
 
 import datetime as dt
 import json
+import time
+from unittest import mock
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from waymark.audit.models import Event
 from waymark.casework.safeguarding import do_raise_concern
@@ -14,8 +17,8 @@ from waymark.people.actions import do_add_household_member, do_update_person, do
 from waymark.people.models import InformationKind
 from waymark.people.tests.helpers import make_person
 from waymark.referrals import flow
-from waymark.referrals.access import access_ends_at, shared_details_for
-from waymark.referrals.models import DeclineReason, Referral, ReferralPolicy
+from waymark.referrals.access import access_ends_at, letter_token, referral_from_letter_token, shared_details_for
+from waymark.referrals.models import DeclineReason, Referral, ReferralLinkOpening, ReferralPolicy
 from waymark.referrals.sharing import describe
 from waymark.referrals.tests.helpers import ALL_SCOPE, ReferralWorld
 from waymark.testing import BaseTestCase
@@ -266,3 +269,44 @@ class NoConsentTests(ReferralWorld, BaseTestCase):
         self.assertEqual(shared_details_for(row, "receiver"), row.shared)
         event = Event.objects.get(action="referral.send", object_id=str(row.uuid))
         self.assertNotIn("harm", json.dumps(event.details))
+
+
+class LetterLinkTests(ReferralWorld, BaseTestCase):
+    """A service not on Waymark reads the referral through the letter's signed link: only what
+    was consented, only while the link and the consent last, every opening logged."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.build_world()
+
+    def test_the_link_opens_the_referral_once_received_and_logs_each_opening(self):
+        referral = self.sent(self.food_bank, scope=["contact_details"])
+        token = letter_token(referral)
+        opened = referral_from_letter_token(token)
+        self.assertEqual((opened.pk, opened.state), (referral.pk, State.RECEIVED))
+        self.assertEqual(set(opened.shared), {"scope", "contact_details"})
+        referral_from_letter_token(token)
+        self.assertEqual(ReferralLinkOpening.objects.filter(referral=referral).count(), 2)
+        self.assertEqual(referral.events.filter(to_state=State.RECEIVED).count(), 1)
+        received = referral.events.get(to_state=State.RECEIVED)
+        self.assertEqual((received.by, received.by_organisation), (None, None))
+
+    def test_a_bad_an_old_or_an_inbox_link_is_not_found(self):
+        letter = self.sent(self.food_bank)
+        inbox = self.sent()
+        with mock.patch("django.core.signing.time.time", return_value=time.time() - 15 * 24 * 3600):
+            old = letter_token(letter)
+        for token in (letter_token(letter)[:-2] + "xx", old, letter_token(inbox), "nonsense"):
+            with self.subTest(token=token), self.assertRaises(Http404):
+                referral_from_letter_token(token)
+        self.assertEqual(ReferralLinkOpening.objects.count(), 0)
+        self.assertEqual(Referral.objects.get(pk=letter.pk).state, State.SENT)
+
+    def test_the_link_stops_when_consent_is_withdrawn_or_the_referral_withdrawn(self):
+        letter = self.sent(self.food_bank)
+        do_withdraw_consent(letter.consent, acting_user=self.caseworker)
+        with self.assertRaises(Http404):
+            referral_from_letter_token(letter_token(letter))
+        withdrawn = flow.do_withdraw(self.sent(self.food_bank), acting_user=self.caseworker, organisation=self.sender)
+        with self.assertRaises(Http404):
+            referral_from_letter_token(letter_token(withdrawn))
