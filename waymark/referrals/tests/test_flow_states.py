@@ -12,8 +12,13 @@ from unittest import expectedFailure
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from waymark.audit.models import Event
+from waymark.casework import cases
+from waymark.directory.tests.builders import make_service
+from waymark.people.models import Person
+from waymark.people.tests.helpers import make_person
 from waymark.referrals import flow
 from waymark.referrals.access import get_referral_for_user
 from waymark.referrals.models import DeclineReason, Outcome, Referral, ReferralEvent
@@ -381,3 +386,52 @@ class WhoMayActTests(StateMachineBase):
         self.assertEqual((opened.state, side), (State.RECEIVED, "receiver"))
         get_referral_for_user(self.receiver_caseworker, referral.uuid, self.receiver)
         self.assertEqual(referral.events.filter(to_state=State.RECEIVED).count(), 1)
+
+
+class MakingAndSendingRefusalsTests(StateMachineBase):
+    """The business rules checked when a draft is made and when it is sent."""
+
+    def test_a_draft_is_of_one_of_the_organisations_people_and_their_own_case(self):
+        outsiders_person = make_person(self.outsider_org, "Hawa", by=self.outsider)
+        self.assert_refused("other_organisation", self.draft, person=outsiders_person)
+        other = make_person(self.sender, "Hawa", by=self.caseworker)
+        case = cases.do_open_case(other, acting_user=self.caseworker, title="Housing", owner=self.caseworker)
+        error = self.assert_refused("other_person", self.draft, case=case)
+        self.assertIn("case", error.error_dict)
+        self.assertFalse(Referral.objects.exists())
+
+    def test_a_closed_service_takes_no_referral(self):
+        closed = make_service("Closed clinic", self.law_centre, accepts_waymark_referrals=True, status="defunct")
+        self.assert_refused("service_closed", self.draft, closed)
+        referral = self.draft(self.surgery)
+        self.consent(referral)
+        self.surgery.status = "inactive"
+        self.surgery.save(update_fields=["status"])
+        self.assert_refused(
+            "service_closed", flow.do_send_referral, referral, acting_user=self.caseworker, organisation=self.sender
+        )
+        self.assertEqual(Referral.objects.get(pk=referral.pk).state, State.DRAFT)
+
+    def test_a_person_whose_record_is_gone_is_not_referred(self):
+        referral = self.draft()
+        self.consent(referral)
+        Person.objects.filter(pk=self.person.pk).update(anonymised_at=timezone.now())
+        self.assert_refused(
+            "person_gone", flow.do_send_referral, referral, acting_user=self.caseworker, organisation=self.sender
+        )
+        self.assert_refused("person_gone", self.draft, person=Person.objects.get(pk=self.person.pk))
+        self.assertEqual(Referral.objects.get(pk=referral.pk).state, State.DRAFT)
+
+    def test_a_text_too_long_is_refused(self):
+        referral = self.in_state(State.RECEIVED)
+        error = self.assert_refused(
+            "too_long",
+            flow.do_decline,
+            referral,
+            reason=DeclineReason.NO_CAPACITY,
+            text="x" * (flow.TEXT_MAX + 1),
+            acting_user=self.receiver_caseworker,
+            organisation=self.receiver,
+        )
+        self.assertIn("text", error.error_dict)
+        self.assertEqual(Referral.objects.get(pk=referral.pk).state, State.RECEIVED)
