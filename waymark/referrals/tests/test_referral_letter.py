@@ -32,7 +32,7 @@ class LetterTestCase(ReferralWorld, BaseTestCase):
 
 class PrintableLetterTests(LetterTestCase):
     def test_the_sender_prints_the_letter_with_what_was_shared_and_how_to_answer(self):
-        referral = self.letter(scope=("contact_details", "household"), urgent=True)
+        referral = self.letter(scope=("contact_details", "personal_details", "household"), urgent=True)
         self.login(self.caseworker)
         response = self.client.get(letter_url(referral))
         self.assertContains(response, "<h1>Referral to Wigan Food Bank</h1>", html=True)
@@ -41,8 +41,9 @@ class PrintableLetterTests(LetterTestCase):
         self.assertContains(response, "Please answer by")
         self.assertContains(response, referral.respond_by.strftime("%-d %B %Y"))
         self.assertContains(response, "<h3>Name and contact details</h3>", html=True)
+        self.assertContains(response, "<h3>Date of birth, gender, languages</h3>", html=True)
         self.assertContains(response, "<h3>Household</h3>", html=True)
-        self.assertNotContains(response, "<h3>Date of birth, gender, languages</h3>", html=True)
+        self.assertNotContains(response, "<h3>Asylum journey, support and accommodation</h3>", html=True)
         self.assertContains(response, "Amina")
         # How to answer: the member who made it, by name and e-mail.
         self.assertContains(response, "case@croal.test")
