@@ -29,6 +29,7 @@ from waymark.hubs.demo_visits import seed_visits
 from waymark.people.demo import seed_people
 from waymark.places.demo import seed_accommodation_sites
 from waymark.places.models import Area
+from waymark.referrals.demo import seed_referrals
 
 
 @dataclass
@@ -164,6 +165,12 @@ def _demo_case_ids():
     ]
 
 
+def seed_referrals_step(demo):
+    # Referrals in every state between the demo organisations, made through the flow: after
+    # the people, their visits (some are made at one) and the safeguarding concerns.
+    seed_referrals(demo)
+
+
 STEPS = [
     seed_areas,
     seed_networks,
@@ -175,6 +182,7 @@ STEPS = [
     seed_visits_step,
     seed_learning_step,
     seed_casework_step,
+    seed_referrals_step,
 ]
 
 
