@@ -7,7 +7,7 @@ statistics, referrals at visits in the Bolton hub's core offer; and a second run
 from io import StringIO
 
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
 from waymark.accounts import demo as accounts_demo
@@ -131,3 +131,29 @@ class ReferralDemoTests(TestCase):
         seed()
         self.assertEqual((Referral.objects.count(), ReferralEvent.objects.count(), Consent.objects.count()), counts)
         self.assertEqual(dict(Referral.objects.values_list("uuid", "state")), states)
+
+
+@override_settings(WAYMARK_DEMO=True)
+class GenerateReferralsTests(TestCase):
+    def generate(self, **options):
+        out = StringIO()
+        defaults = {"organisations": 2, "users_per_organisation": 4, "networks": 1, "areas": 1, "stdout": out}
+        call_command("generate_scale_data", **{**defaults, **options})
+        return out.getvalue()
+
+    def test_referrals_in_batches_with_their_history_in_every_state(self):
+        output = self.generate(services=20, people=10, referrals=120, batch_size=7, prefix="refs")
+        self.assertIn("120 referrals", output)
+        referrals = Referral.objects.all()
+        self.assertEqual(referrals.count(), 120)
+        self.assertEqual(set(referrals.values_list("state", flat=True)), set(State.values) - {State.REDIRECTED})
+        self.assertEqual(set(referrals.values_list("delivery", flat=True)), {"", "letter"})
+        for referral in referrals.prefetch_related("events"):
+            states = [event.to_state for event in referral.events.all()]
+            self.assertEqual((states[0], states[-1]), (State.DRAFT, referral.state))
+            self.assertEqual(referral.sent_at is None, referral.state == State.DRAFT)
+        self.assertEqual(set(referrals.values_list("person__organisation__slug", flat=True)), {"refs-org-000001"})
+
+    def test_referrals_need_people(self):
+        with self.assertRaisesMessage(CommandError, "--referrals needs --people"):
+            self.generate(services=5, referrals=10, prefix="nopeople")

@@ -60,6 +60,8 @@ class ScaleRun:
     visits: int = 0
     # Cases of those people, with notes and actions (waymark/casework/scale.py).
     cases: int = 0
+    # Referrals of those people by the hub's lead organisation (generate_referrals).
+    referrals: int = 0
     area_ids: list[int] = field(default_factory=list)
     network_ids: list[int] = field(default_factory=list)
     organisation_ids: list[int] = field(default_factory=list)
@@ -240,6 +242,138 @@ def generate_cases(run, lead):
         run.count(noun, rows)
 
 
+# The paths a generated referral takes (its states in order) and how often, roughly as a busy
+# network would see them: most answered, some still waiting, a few expired or withdrawn.
+REFERRAL_PATHS = [
+    (("draft",), 3),
+    (("draft", "sent"), 6),
+    (("draft", "sent", "received"), 6),
+    (("draft", "sent", "received", "accepted"), 10),
+    (("draft", "sent", "received", "declined"), 10),
+    (("draft", "sent", "received", "accepted", "completed"), 30),
+    (("draft", "sent", "received", "accepted", "not_completed"), 8),
+    (("draft", "sent", "withdrawn"), 4),
+    (("draft", "sent", "received", "redirected"), 3),
+    (("draft", "sent", "no_response"), 6),
+]
+
+
+def generate_referrals(run):
+    """``referrals`` referrals of the hub's people by its lead organisation, over the past year,
+    with their history: to the map's services that take referrals through Waymark (two in
+    three, into the inbox of the service's organisation) and to the others (letters); in every
+    state, as ``REFERRAL_PATHS`` mixes them. Written with ``bulk_create`` in batches (the
+    referrals, then their history), without consent rows or audit events: nobody did these. The
+    history carries the dates; ``created_at`` is the time of the run (bulk_create sets it)."""
+    if not run.referrals:
+        return
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from waymark.directory.models import Service
+    from waymark.people.models import Person
+    from waymark.referrals.access import REFERRAL_ROLES
+    from waymark.referrals.actions import SIGNPOSTABLE
+    from waymark.referrals.models import DeclineReason, Outcome, Referral, ReferralEvent
+
+    lead = Organisation.objects.get(pk=run.organisation_ids[0])
+    people_ids = list(Person.objects.filter(organisation=lead).order_by("pk").values_list("pk", flat=True))
+    senders = [
+        membership.user_id
+        for membership in Membership.objects.filter(organisation=lead).order_by("pk")
+        if membership.has_role(*REFERRAL_ROLES)
+    ] or list(Membership.objects.filter(organisation=lead).values_list("user_id", flat=True)[:1])
+    running = Service.objects.filter(status__in=SIGNPOSTABLE).order_by("pk")
+    inbox = list(
+        running.filter(accepts_waymark_referrals=True, organization__waymark_organisation__isnull=False)
+        .exclude(organization__waymark_organisation=lead)
+        .values_list("pk", "organization__waymark_organisation_id")[:500]
+    )
+    letters = list(running.filter(organization__waymark_organisation__isnull=True).values_list("pk", flat=True)[:500])
+    if not people_ids or not senders or not (inbox or letters):
+        raise CommandError("--referrals needs people, a member to refer them and services on the map (--services).")
+
+    rng = random.Random(f"{run.prefix}:referrals")
+    paths = [path for path, _weight in REFERRAL_PATHS]
+    weights = [weight for _path, weight in REFERRAL_PATHS]
+    now = timezone.now()
+    made = events = 0
+    while made < run.referrals:
+        size = min(run.batch_size, run.referrals - made)
+        referrals, histories = [], []
+        for _ in range(size):
+            path = rng.choices(paths, weights)[0]
+            state = path[-1]
+            to_inbox = bool(inbox) and (not letters or rng.random() < 2 / 3)
+            if to_inbox:
+                service_id, receiver_id = inbox[rng.randrange(len(inbox))]
+            else:
+                service_id, receiver_id = letters[rng.randrange(len(letters))], None
+            if not to_inbox and state == "redirected":
+                path, state = path[:-1] + ("declined",), "declined"
+            created = now - dt.timedelta(days=rng.uniform(0.5, 365))
+            answer = dt.timedelta(days=rng.uniform(0.1, 8))
+            sent = created + dt.timedelta(minutes=rng.randrange(5, 120))
+            times = {
+                "draft": created,
+                "sent": sent,
+                "received": sent + answer / 2,
+                "accepted": sent + answer,
+                "declined": sent + answer,
+                "redirected": sent + answer,
+                "withdrawn": sent + answer / 3,
+                "no_response": sent + dt.timedelta(days=7),
+                "completed": sent + answer * 3,
+                "not_completed": sent + answer * 3,
+            }
+            times = {name: min(at, now) for name, at in times.items()}
+            closed = state in Referral.CLOSED_STATES
+            referrals.append(
+                Referral(
+                    person_id=people_ids[rng.randrange(len(people_ids))],
+                    organisation=lead,
+                    created_by_id=senders[rng.randrange(len(senders))],
+                    service_id=service_id,
+                    receiving_organisation_id=receiver_id,
+                    delivery="" if state == "draft" else ("inbox" if to_inbox else "letter"),
+                    state=state,
+                    sent_at=times["sent"] if len(path) > 1 else None,
+                    respond_by=times["sent"] + dt.timedelta(days=7) if len(path) > 1 else None,
+                    received_at=times["received"] if "received" in path else None,
+                    responded_at=times[path[3]] if len(path) > 3 and path[3] in ("accepted", "declined") else None,
+                    decline_reason=rng.choice(DeclineReason.values) if state == "declined" else "",
+                    outcome=(Outcome.SUPPORT_GIVEN if state == "completed" else Outcome.DID_NOT_ATTEND)
+                    if state in ("completed", "not_completed")
+                    else "",
+                    closed_at=times[state] if closed else None,
+                )
+            )
+            histories.append([(name, times[name]) for name in path])
+        Referral.objects.bulk_create(referrals, batch_size=run.batch_size)
+        history = [
+            ReferralEvent(
+                referral_id=referral.pk,
+                from_state=path[index - 1][0] if index else "",
+                to_state=name,
+                at=at,
+                by_id=referral.created_by_id if name in ("draft", "sent", "withdrawn") else None,
+                by_organisation_id=referral.organisation_id
+                if name in ("draft", "sent", "withdrawn") or referral.delivery == "letter"
+                else referral.receiving_organisation_id,
+                reason=referral.decline_reason if name == "declined" else "",
+            )
+            for referral, path in zip(referrals, histories, strict=True)
+            for index, (name, at) in enumerate(path)
+        ]
+        ReferralEvent.objects.bulk_create(history, batch_size=run.batch_size)
+        made += size
+        events += len(history)
+    run.count("referrals", made)
+    run.count("referral events", events)
+
+
 STEPS = [
     generate_areas,
     generate_networks,
@@ -247,6 +381,7 @@ STEPS = [
     generate_members,
     generate_services,
     generate_hub_people,
+    generate_referrals,
 ]
 
 
@@ -284,6 +419,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases", type=int, default=0, help="cases of those people, with notes and actions (default 0)"
         )
+        parser.add_argument(
+            "--referrals", type=int, default=0, help="referrals of those people, with their history (default 0)"
+        )
         parser.add_argument("--batch-size", type=int, default=1000, help="most rows per insert (default 1000)")
         parser.add_argument(
             "--prefix", default="scale", help="marks every generated row; use a new one for each run (default scale)"
@@ -316,6 +454,7 @@ class Command(BaseCommand):
             people=options["people"],
             visits=options["visits"],
             cases=options["cases"],
+            referrals=options["referrals"],
             batch_size=options["batch_size"],
             password_hash=make_password(options["password"]),
         )
@@ -341,6 +480,7 @@ class Command(BaseCommand):
             "people": (0, 9_999_999),
             "visits": (0, 99_999_999),
             "cases": (0, 9_999_999),
+            "referrals": (0, 9_999_999),
             "batch_size": (1, 100_000),
         }
         for option, (low, high) in limits.items():
@@ -351,6 +491,8 @@ class Command(BaseCommand):
             raise CommandError("--people and --visits need at least one organisation to run the hub.")
         if options["cases"] and not options["people"]:
             raise CommandError("--cases needs --people: cases are of the generated people.")
+        if options["referrals"] and not options["people"]:
+            raise CommandError("--referrals needs --people: referrals are of the generated people.")
         if options["visits"] and not options["people"]:
             raise CommandError("--visits needs --people: visits are check-ins of the generated people.")
         if not PREFIX_PATTERN.match(options["prefix"]) or len(options["prefix"]) > 40:
