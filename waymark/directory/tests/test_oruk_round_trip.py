@@ -31,7 +31,7 @@ from waymark.directory.models import (
 )
 from waymark.directory.oruk import export, serialise
 from waymark.hubs.models import Hub, Visit
-from waymark.referrals.models import Signposting
+from waymark.referrals.models import Referral, Signposting
 
 
 def canonical(value):
@@ -77,7 +77,8 @@ def public_map():
 def empty_the_map():
     """Remove every listing and what hangs on it; the taxonomies (Waymark's needs and details,
     loaded by migrations) stay, as on a new Waymark. The demo hubs go first (their sessions
-    meet at the map's locations), with the visits and signposting recorded at them."""
+    meet at the map's locations), with the visits, signposting and referrals recorded at them."""
+    Referral.objects.all().delete()
     Signposting.objects.all().delete()
     Visit.objects.all().delete()
     Hub.objects.all().delete()
