@@ -39,6 +39,7 @@ from waymark.hubs.models import LONDON, Given, RotaInvitation, Visit
 from waymark.people import access as people_access
 from waymark.people.actions import do_register_person
 from waymark.people.search import find_duplicates, find_people
+from waymark.referrals import access as referrals_access
 
 # How many people a desk search lists, and services a signposting search.
 DESK_RESULTS = 10
@@ -317,6 +318,10 @@ def visit_page(request, visit_uuid):
             "rota_service_ids": {str(service.id) for service in rota_services},
             "searched_services": search_form.is_valid() and bool(search_form.cleaned_data["service_q"]),
             "signposted": signposted,
+            # "Make a referral": for a person of the acting organisation, by a member who may refer.
+            "can_refer": visit.person is not None
+            and visit.person.organisation_id == request.membership.organisation_id
+            and referrals_access.can_refer(request.membership),
         },
         status=400 if form.errors else 200,
     )

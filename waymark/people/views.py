@@ -128,6 +128,8 @@ def register(request):
 
 # How many of a person's visits their page lists (the count says how many there are in all).
 VISITS_SHOWN = 20
+# And how many of their referrals.
+PERSON_REFERRALS_SHOWN = 10
 
 
 @login_required
@@ -150,6 +152,13 @@ def person_detail(request, person_uuid):
         "may_contact": person.may_contact(),
         **_casework_links(request.membership),
     }
+    if context["can_do_casework"]:
+        # The person's latest referrals (the referral roles are the casework roles): one query.
+        from waymark.referrals import access as referrals_access
+
+        context["person_referrals"] = list(
+            referrals_access.outgoing_for_membership(request.membership).filter(person=person)[:PERSON_REFERRALS_SHOWN]
+        )
     if sees_details:
         context.update(
             journey=list(person.journey.select_related("accommodation_site__area", "recorded_by")),

@@ -25,7 +25,7 @@ from waymark.accounts.models import Role
 from waymark.audit.events import record_access
 from waymark.people.access import _is_request, membership_of
 from waymark.referrals.models import Referral, ReferralLinkOpening
-from waymark.referrals.policy import policy_on
+from waymark.referrals.policy import NoPolicy, policy_on
 
 REFERRAL_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.ORGANISATION_ADMIN)
 
@@ -114,17 +114,24 @@ def get_referral_for_user(who, referral_uuid, organisation=None, *, lock=False):
     return referral, side
 
 
-def access_ends_at(referral):
+def access_ends_at(referral, *, policies=None):
     """When the receiver stops seeing the shared details: ``access_days_after_close`` days after
-    it closed; None while it is open."""
+    it closed; None while it is open. ``policies``: every ReferralPolicy, newest first, for a
+    list page that judges many referrals with one query."""
     if referral.closed_at is None:
         return None
     # The policy of the day it closed in London (policy rows are dated by London's calendar).
-    policy = policy_on(timezone.localdate(referral.closed_at))
+    day = timezone.localdate(referral.closed_at)
+    if policies is None:
+        policy = policy_on(day)
+    else:
+        policy = next((row for row in policies if row.valid_from <= day), None)
+        if policy is None:
+            raise NoPolicy(f"No referral policy is in force on {day}.")
     return referral.closed_at + dt.timedelta(days=policy.access_days_after_close)
 
 
-def receiver_may_see_details(referral, at=None):
+def receiver_may_see_details(referral, at=None, *, policies=None):
     """May the receiving organisation see what was shared, at ``at`` (default now)?"""
     at = at or timezone.now()
     if referral.state in (Referral.State.DRAFT, Referral.State.WITHDRAWN):
@@ -134,15 +141,15 @@ def receiver_may_see_details(referral, at=None):
     if referral.consent_id is not None and not referral.consent.is_active(at):
         # The person withdrew consent: sharing stops.
         return False
-    ends = access_ends_at(referral)
+    ends = access_ends_at(referral, policies=policies)
     return ends is None or at <= ends
 
 
-def shared_details_for(referral, side, at=None):
+def shared_details_for(referral, side, at=None, *, policies=None):
     """The shared copy the side may see, or None. The sender sees what it shared."""
     if side == SENDER:
         return referral.shared
-    if side == RECEIVER and receiver_may_see_details(referral, at):
+    if side == RECEIVER and receiver_may_see_details(referral, at, policies=policies):
         return referral.shared
     return None
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from waymark.people.models import InformationKind
 from waymark.referrals import access
-from waymark.referrals.models import Referral
+from waymark.referrals.models import Referral, ReferralPolicy
 
 PER_PAGE = 50
 
@@ -56,12 +56,12 @@ class ReferralFilterForm(forms.Form):
         return queryset
 
 
-def person_label(referral, side):
+def person_label(referral, side, policies=None):
     """How the list names the person: the outgoing list by their name; the incoming list by
     the name shared with consent while it may be seen, else "Referral <short reference>"."""
     if side == access.SENDER:
         return referral.person.display_name
-    shared = access.shared_details_for(referral, side)
+    shared = access.shared_details_for(referral, side, policies=policies)
     contact = (shared or {}).get(InformationKind.CONTACT_DETAILS)
     if contact and contact.get("display_name"):
         return contact["display_name"]
@@ -85,10 +85,13 @@ def _referral_list(request, direction):
     )
     form = ReferralFilterForm(request.GET, direction=direction)
     page = Paginator(form.filter(referrals, now), PER_PAGE).get_page(request.GET.get("page"))
+    # Whether the receiver still sees a closed referral's details depends on the policy of the
+    # day it closed: the policy rows (a handful) are read once for the whole page.
+    policies = list(ReferralPolicy.objects.order_by("-valid_from")) if side == access.RECEIVER else None
     rows = [
         {
             "referral": referral,
-            "person": person_label(referral, side),
+            "person": person_label(referral, side, policies),
             "awaiting": referral.state in Referral.AWAITING_ANSWER,
             "overdue": referral.is_overdue(now),
         }

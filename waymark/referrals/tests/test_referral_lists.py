@@ -167,7 +167,15 @@ class IncomingListTests(ReferralListTestCase):
         with CaptureQueriesContext(connection) as one:
             self.client.get(INCOMING)
         for index in range(19):
-            self.sent(self.surgery if index % 2 else self.clinic, scope=("contact_details",))
+            referral = self.sent(self.surgery if index % 2 else self.clinic, scope=("contact_details",))
+            if index % 3 == 0:
+                # Closed ones too: whether their details may still be seen depends on the policy.
+                flow.do_decline(
+                    referral,
+                    reason="no_capacity",
+                    acting_user=self.receiver_caseworker,
+                    organisation=self.receiver,
+                )
         with self.assertNumQueries(len(one)):
             response = self.client.get(INCOMING)
         self.assertEqual(len(response.context["rows"]), 20)
@@ -206,6 +214,25 @@ class LinksFromOtherPagesTests(BaseTestCase):
         self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
         self.assertContains(response, f'href="/referrals/new/?person={self.amina.uuid}"')
 
+    def test_the_person_page_lists_their_latest_referrals(self):
+        referrals = [
+            flow.do_create_referral(
+                organisation=self.hub_org, person=self.amina, service=service, acting_user=self.caseworker
+            )
+            for service in (make_service("Food parcel scheme"), make_service("English classes"))
+        ]
+        self.login(self.caseworker)
+        with CaptureQueriesContext(connection) as two:
+            response = self.client.get(f"/people/{self.amina.uuid}/")
+        self.assertContains(response, f'<a href="/referrals/{referrals[1].uuid}/">English classes</a>', html=True)
+        self.assertContains(response, f'<a href="/referrals/{referrals[0].uuid}/">Food parcel scheme</a>', html=True)
+        flow.do_create_referral(
+            organisation=self.hub_org, person=self.amina, service=make_service("Dentist"), acting_user=self.caseworker
+        )
+        with self.assertNumQueries(len(two)):
+            self.client.get(f"/people/{self.amina.uuid}/")
+        self.assertNotContains(self.get(self.volunteer, f"/people/{self.amina.uuid}/"), "Latest referrals")
+
     def test_a_volunteer_may_tell_about_services_but_not_refer(self):
         response = self.get(self.volunteer, f"/people/{self.amina.uuid}/")
         self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
@@ -238,5 +265,7 @@ class VisitPageLinksTests(HubTestCase):
         do_record_visit_details(visit, acting_user=self.volunteer, signpost_to=[clinic])
         response = self.client.get(url)
         self.assertContains(response, f'href="/referrals/signpost/visit/{visit.uuid}/list/"')
-        # A volunteer may not refer.
+        # A volunteer may not refer; the hub's coordinator may.
         self.assertNotContains(response, "/referrals/new/")
+        self.login(self.coordinator)
+        self.assertContains(self.client.get(url), f'href="/referrals/new/?person={amina.uuid}&amp;visit={visit.uuid}"')
