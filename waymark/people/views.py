@@ -130,6 +130,8 @@ def register(request):
 VISITS_SHOWN = 20
 # And how many of their referrals.
 PERSON_REFERRALS_SHOWN = 10
+# And the latest services they were told about.
+SIGNPOSTINGS_SHOWN = 20
 
 
 @login_required
@@ -147,6 +149,12 @@ def person_detail(request, person_uuid):
         "person": person,
         "visits": list(visits[:VISITS_SHOWN]),
         "visit_count": visits.count(),
+        # Signposting by this organisation, latest first (every role sees it, as at a check-in).
+        "signpostings": list(
+            person.signpostings.filter(organisation_id=person.organisation_id).select_related("service__organization")[
+                :SIGNPOSTINGS_SHOWN
+            ]
+        ),
         "sees_details": sees_details,
         "can_merge": access.can_merge(request.membership),
         "may_contact": person.may_contact(),

@@ -233,6 +233,22 @@ class LinksFromOtherPagesTests(BaseTestCase):
             self.client.get(f"/people/{self.amina.uuid}/")
         self.assertNotContains(self.get(self.volunteer, f"/people/{self.amina.uuid}/"), "Latest referrals")
 
+    def test_the_person_page_lists_the_services_they_were_told_about_for_every_role(self):
+        from waymark.referrals.actions import do_signpost_many
+
+        do_signpost_many(
+            organisation=self.hub_org,
+            services=[make_service("Food parcel scheme")],
+            acting_user=self.volunteer,
+            person=self.amina,
+        )
+        for user in (self.volunteer, self.caseworker):
+            with self.subTest(user=user):
+                response = self.get(user, f"/people/{self.amina.uuid}/")
+                self.assertContains(response, "Services they were told about")
+                self.assertContains(response, "Food parcel scheme")
+                self.assertContains(response, f"/referrals/signpost/person/{self.amina.uuid}/list/?signposting=")
+
     def test_a_volunteer_may_tell_about_services_but_not_refer(self):
         response = self.get(self.volunteer, f"/people/{self.amina.uuid}/")
         self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
