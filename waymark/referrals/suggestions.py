@@ -10,9 +10,12 @@ each point of the ranking. "No unsuitable referrals" (issue 7) starts here.
    covers the matter are candidates at all (``eligibility.advice_check``): advice from anyone
    else is an offence, so those are never shown, not even as "not eligible".
 2. At most ``MAX_CANDIDATES`` are weighed: when the person's home area has a known position,
-   the nearest ones with a place within ``RADIUS_M`` plus those with no place (by phone or
+   the nearest ones with a place within 10 km, or 25 km, or 50 km, the first that finds
+   enough (``RADII_M``), then, while there is room, those with no place at all (by phone or
    online); otherwise the first by name. This keeps the work bounded on a map of 200,000
-   services: the fit of a service 300 km away hardly matters.
+   services: the fit of a service 300 km away hardly matters. Like the map, this relies on
+   ``search_facets`` being up to date, which whatever changes a service's needs or places
+   keeps (``Service.build_search_text``, ``directory/signals.py``).
 3. Each candidate is weighed on every factor; each factor adds points and gives its reason:
 
    - eligibility (``eligibility.check_eligibility``): each criterion met adds points; an
@@ -46,13 +49,14 @@ from waymark.accounts.models import ImmigrationRegulator
 from waymark.directory.listing_data import language_name
 from waymark.directory.models import (
     NEEDS_TAXONOMY_NAME,
+    Language,
     Location,
     Service,
     ServiceAtLocation,
     ServiceCapacity,
     TaxonomyTerm,
 )
-from waymark.directory.search import WIDER_RADIUS_M, near_cells
+from waymark.directory.search import NEAR_RADIUS_M, WIDER_RADIUS_M, near_cells
 from waymark.directory.search_index import FacetsMatch, need_token
 from waymark.directory.search_needs import needs_index
 from waymark.places.geo import bounding_box, distance_m_expression, haversine_m
@@ -60,9 +64,12 @@ from waymark.referrals import eligibility
 from waymark.referrals.eligibility import Eligibility
 from waymark.referrals.statistics import response_statistics
 
-# How many services are weighed at most, and how far from home the nearest are looked for.
-MAX_CANDIDATES = 200
-RADIUS_M = WIDER_RADIUS_M
+# How many services are weighed at most: four times the 20 shown, enough to fill both lists
+# after the eligibility check, and few enough to weigh in Python well within a page's time
+# (bench/referral_suggestions.py). The nearest are looked for within the first radius, then
+# within the next when too few are found there.
+MAX_CANDIDATES = 80
+RADII_M = (NEAR_RADIUS_M, 25_000, WIDER_RADIUS_M)
 
 # The points each factor gives. Being near and speaking their language weigh most: a service
 # they cannot reach or understand does not help, however good its figures.
@@ -152,34 +159,40 @@ def home_position(area_id):
     return (float(centre["latitude"]), float(centre["longitude"]))
 
 
-def _candidate_ids(services, tokens, home):
-    """The ids of at most MAX_CANDIDATES services to weigh (see the module docstring)."""
-    if home is None:
-        return list(
-            services.filter(FacetsMatch([tokens])).order_by("name", "id").values_list("id", flat=True)[:MAX_CANDIDATES]
-        )
+def _nearest_ids(services, tokens, home, radius_m):
+    """The ids of at most MAX_CANDIDATES services with a place within ``radius_m`` of
+    ``home``, nearest first (the map's own "near" search, ``directory/search.py``)."""
     latitude, longitude = home
-    box = bounding_box(latitude, longitude, RADIUS_M)
+    box = bounding_box(latitude, longitude, radius_m)
     within = (
         ServiceAtLocation.objects.filter(box.q("location__latitude", "location__longitude"))
         .annotate(d=distance_m_expression(latitude, longitude, "location__latitude", "location__longitude"))
-        .filter(d__lte=RADIUS_M)
+        .filter(d__lte=radius_m)
     )
-    cells = near_cells(latitude, longitude, RADIUS_M)
-    near = (
-        services.filter(FacetsMatch([tokens, cells]))
-        if cells is not None
-        else services.filter(FacetsMatch([tokens]), id__in=within.values("service_id"))
-    )
+    cells = near_cells(latitude, longitude, radius_m)
+    if cells is not None:
+        near = services.filter(FacetsMatch([tokens, cells]))
+    else:
+        near = services.filter(FacetsMatch([tokens]), id__in=within.values("service_id"))
     nearest = within.filter(service=OuterRef("pk")).order_by("d").values("d")[:1]
     near = near.annotate(distance_m=Subquery(nearest, output_field=FloatField())).filter(distance_m__isnull=False)
-    ids = list(near.order_by("distance_m", "name", "id").values_list("id", flat=True)[:MAX_CANDIDATES])
+    return list(near.order_by("distance_m", "name", "id").values_list("id", flat=True)[:MAX_CANDIDATES])
+
+
+def _candidate_ids(services, tokens, home):
+    """The ids of at most MAX_CANDIDATES services to weigh (see the module docstring)."""
+    if home is None:
+        found = services.filter(FacetsMatch([tokens])).order_by("name", "id")
+        return list(found.values_list("id", flat=True)[:MAX_CANDIDATES])
+    for radius_m in RADII_M:
+        ids = _nearest_ids(services, tokens, home, radius_m)
+        if len(ids) >= MAX_CANDIDATES:
+            return ids
     placed = ServiceAtLocation.objects.filter(
         service=OuterRef("pk"), location__latitude__isnull=False, location__longitude__isnull=False
     )
     remote = services.filter(FacetsMatch([tokens])).exclude(Exists(placed)).order_by("name", "id")
-    ids += list(remote.values_list("id", flat=True)[: MAX_CANDIDATES - len(ids)]) if len(ids) < MAX_CANDIDATES else []
-    return ids
+    return ids + list(remote.values_list("id", flat=True)[: MAX_CANDIDATES - len(ids)])
 
 
 def _candidates(ids):
@@ -191,8 +204,14 @@ def _candidates(ids):
         .defer("search_text", "search_facets")
         .select_related("organization")
         .prefetch_related(
-            "languages",
-            Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")),
+            # Only what weighing reads: building whole rows cost more than the queries did.
+            Prefetch("languages", queryset=Language.objects.only("id", "service_id", "code").order_by()),
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location")
+                .only("id", "service_id", "location__id", "location__latitude", "location__longitude")
+                .order_by(),
+            ),
             "restricted_to_areas",
             Prefetch("capacities", queryset=ServiceCapacity.objects.select_related("unit").order_by()),
         )

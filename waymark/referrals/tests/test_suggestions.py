@@ -3,6 +3,7 @@ not recorded, ineligible services set apart, immigration advice only to regulate
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 from django.test import TestCase
 
@@ -232,9 +233,16 @@ class SuggestTests(SuggestionWorld, TestCase):
         self.assertIsNone(helpline_suggestion.distance_km)
         self.assertIn("No fixed place: by phone or online.", reason_texts(helpline_suggestion, "distance"))
 
+    def test_it_weighs_only_the_nearest_when_many_meet_the_need(self):
+        with mock.patch("waymark.referrals.suggestions.MAX_CANDIDATES", 2):
+            found = suggest(self.person, self.food)
+
+        # Both 2 km away; Wigan, 14 km away, is not weighed at all.
+        self.assertEqual(names(found), ["Bolton pantry", "Full larder"])
+
     def test_it_asks_the_database_the_same_number_of_times_for_more_services(self):
         suggest(self.person, self.food)  # the needs index is built once per process
-        with self.assertNumQueries(13) as few:
+        with self.assertNumQueries(15) as few:
             suggest(self.person, self.food)
         for number in range(5):
             extra = make_service(f"Extra pantry {number}", self.pantry.organization)
