@@ -11,6 +11,9 @@
 """
 
 import datetime as dt
+import importlib
+
+from django.apps import apps
 
 from waymark.accounts.models import Role
 from waymark.directory.models.base import IMMIGRATION_ADVICE_SLUG
@@ -21,6 +24,14 @@ from waymark.referrals import flow
 from waymark.testing import make_member, make_organisation
 
 ALL_SCOPE = list(InformationKind.values)
+
+
+def ensure_policy_rows():
+    """Put back the policy rows the data migration made (deadline, bank holidays, stage →
+    situation): a transactional test empties every table when it ends, and a later one in the
+    same run finds them gone."""
+    migration = importlib.import_module("waymark.referrals.migrations.0003_referral_policy_data")
+    migration.add_policy(apps, None)
 
 
 class ReferralWorld:

@@ -15,6 +15,7 @@ from waymark.directory.needs import load_needs_taxonomy
 from waymark.people.models import JourneyRecord
 from waymark.people.tests.helpers import make_person
 from waymark.referrals.models import Referral
+from waymark.referrals.tests.helpers import ensure_policy_rows
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.browser
 def world():
     # A transactional test may run after another has emptied the seeded reference data.
     load_needs_taxonomy()
+    ensure_policy_rows()
     hub = Organisation.objects.create(name="Croal Valley Welcome Project", slug="croal-valley")
     sender = User.objects.create_user(email="caseworker@example.org", password="x", name="Cass Worker")
     Membership.objects.create(user=sender, organisation=hub, roles=[Role.CASEWORKER])
@@ -102,4 +104,49 @@ def test_a_hub_refers_to_a_legal_service_which_accepts_and_completes_it(
     assert_accessible(page)
     page.goto(f"{live_server.url}/ar/referrals/{referral.uuid}/")
     assert page.locator("html").get_attribute("dir") == "rtl"
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/referrals/")
+    assert "Asylum appeals clinic" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_a_letter_to_a_service_not_on_waymark_its_signed_link_and_the_lists(
+    page, live_server, assert_accessible, sign_in, world
+):
+    from waymark.referrals import flow
+    from waymark.referrals.access import letter_token
+
+    sender = world["sender"]
+    listing = Organization.objects.create(name="Orrell Food Bank", description="Food parcels.")
+    food_bank = Service.objects.create(organization=listing, name="Food parcels", email="help@food.test")
+    referral = flow.do_create_referral(
+        organisation=world["person"].organisation, person=world["person"], service=food_bank, acting_user=sender
+    )
+    flow.do_record_consent(
+        referral,
+        scope=["contact_details"],
+        how="spoken",
+        language="ar",
+        acting_user=sender,
+        organisation=referral.organisation,
+    )
+    referral = flow.do_send_referral(referral, acting_user=sender, organisation=referral.organisation)
+    assert referral.delivery == "letter"
+
+    sign_in(page.context, sender)
+    page.goto(f"{live_server.url}/referrals/{referral.uuid}/letter/")
+    assert "Food parcels" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    # The food bank opens the e-mailed link without an account: only what was consented.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/r/{letter_token(referral)}/")
+    body = page.locator("main").inner_text()
+    assert "Amina" in body and "+447700900123" in body
+    assert_accessible(page)
+    referral.refresh_from_db()
+    assert referral.state == "received"
+
+    sign_in(page.context, world["adviser"])
+    page.goto(f"{live_server.url}/referrals/incoming/")
     assert_accessible(page)
