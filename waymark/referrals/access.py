@@ -59,7 +59,8 @@ def outgoing_for_membership(membership):
 def incoming_for_membership(membership):
     if not can_refer(membership):
         return Referral.objects.none()
-    return _referrals().filter(receiving_organisation_id=membership.organisation_id).exclude(state=Referral.State.DRAFT)
+    # Only referrals that were sent: a draft withdrawn before sending never reached them.
+    return _referrals().filter(receiving_organisation_id=membership.organisation_id, sent_at__isnull=False)
 
 
 def referrals_for_user(who, direction, organisation=None):
@@ -76,7 +77,7 @@ def side_of(membership, referral):
         return None
     if referral.organisation_id == membership.organisation_id:
         return SENDER
-    if referral.receiving_organisation_id == membership.organisation_id and referral.state != Referral.State.DRAFT:
+    if referral.receiving_organisation_id == membership.organisation_id and referral.sent_at is not None:
         return RECEIVER
     return None
 

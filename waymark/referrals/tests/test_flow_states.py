@@ -20,7 +20,7 @@ from waymark.directory.tests.builders import make_service
 from waymark.people.models import Person
 from waymark.people.tests.helpers import make_person
 from waymark.referrals import flow
-from waymark.referrals.access import get_referral_for_user
+from waymark.referrals.access import get_referral_for_user, referrals_for_user
 from waymark.referrals.models import DeclineReason, Outcome, Referral, ReferralEvent
 from waymark.referrals.tests.helpers import ReferralWorld
 from waymark.testing import BaseTestCase
@@ -188,6 +188,10 @@ class EveryStateAgainstEveryActionTests(StateMachineBase):
         before = self.snapshot(referral)
         self.assert_legal_move(referral, "withdraw", before)
         self.assertIsNone(Referral.objects.get(pk=referral.pk).sent_at)
+        # It never reached the receiver, so they never see it.
+        with self.assertRaises(Http404):
+            get_referral_for_user(self.receiver_caseworker, referral.uuid, self.receiver)
+        self.assertFalse(referrals_for_user(self.receiver_caseworker, "incoming", self.receiver).exists())
 
     def assert_no_personal_data(self, details):
         written = json.dumps(details)
@@ -369,6 +373,10 @@ class WhoMayActTests(StateMachineBase):
         draft = self.draft()
         referral = self.sent()
         self.assertEqual(get_referral_for_user(self.caseworker, referral.uuid, self.sender)[1], "sender")
+        incoming = referrals_for_user(self.receiver_caseworker, "incoming", self.receiver)
+        self.assertEqual(list(incoming), [referral])
+        self.assertFalse(referrals_for_user(self.receiver_volunteer, "incoming", self.receiver).exists())
+        self.assertEqual(list(referrals_for_user(self.caseworker, "outgoing", self.sender)), [referral, draft])
         # The sender opening it does not mark it received.
         self.assertEqual(Referral.objects.get(pk=referral.pk).state, State.SENT)
         for user, organisation, uuid in (
