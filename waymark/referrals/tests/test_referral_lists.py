@@ -213,6 +213,7 @@ class LinksFromOtherPagesTests(BaseTestCase):
         response = self.get(self.caseworker, f"/people/{self.amina.uuid}/")
         self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
         self.assertContains(response, f'href="/referrals/new/?person={self.amina.uuid}"')
+        self.assertContains(response, f'href="/referrals/suggestions/?person={self.amina.uuid}"')
 
     def test_the_person_page_lists_their_latest_referrals(self):
         referrals = [
@@ -253,6 +254,7 @@ class LinksFromOtherPagesTests(BaseTestCase):
         response = self.get(self.volunteer, f"/people/{self.amina.uuid}/")
         self.assertContains(response, f'href="/referrals/signpost/person/{self.amina.uuid}/"')
         self.assertNotContains(response, "/referrals/new/")
+        self.assertNotContains(response, "/referrals/suggestions/")
 
     def test_the_case_page_links_both_with_the_case(self):
         case = make_case(self.hub_org, by=self.caseworker, person=self.amina)
