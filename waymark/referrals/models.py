@@ -227,9 +227,10 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(sent_at__isnull=False),
+                # A draft withdrawn before sending was never sent.
+                condition=Q(state__in=["draft", "withdrawn"]) | Q(sent_at__isnull=False),
                 name="referrals_sent_has_sent_at",
-                violation_error_message=_("A referral that left its draft has a sending time."),
+                violation_error_message=_("A referral that was sent has a sending time."),
             ),
             models.CheckConstraint(
                 condition=~Q(state="declined") | ~Q(decline_reason=""),

@@ -503,9 +503,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="referral",
             constraint=models.CheckConstraint(
-                condition=models.Q(("state", "draft"), ("sent_at__isnull", False), _connector="OR"),
+                condition=models.Q(("state__in", ["draft", "withdrawn"]), ("sent_at__isnull", False), _connector="OR"),
                 name="referrals_sent_has_sent_at",
-                violation_error_message="A referral that left its draft has a sending time.",
+                violation_error_message="A referral that was sent has a sending time.",
             ),
         ),
         migrations.AddConstraint(

@@ -8,7 +8,6 @@ the referral, its history and the audit trail exactly as they were.
 
 import datetime as dt
 import json
-from unittest import expectedFailure
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -152,8 +151,6 @@ class EveryStateAgainstEveryActionTests(StateMachineBase):
                     referral = self.in_state(state)
                     self.assertEqual(referral.state, state)
                     before = self.snapshot(referral)
-                    if (state, action) == (State.DRAFT, "withdraw"):
-                        continue  # Blocked by a database constraint: see test_a_draft_can_be_withdrawn.
                     if action in LEGAL[state]:
                         self.assert_legal_move(referral, action, before)
                     else:
@@ -178,11 +175,6 @@ class EveryStateAgainstEveryActionTests(StateMachineBase):
         # Closing states are dated, so the receiver's sight of the details can end.
         self.assertEqual(row.closed_at is not None, row.state in Referral.CLOSED_STATES)
 
-    # The model's check constraint "referrals_sent_has_sent_at" allows an empty sending time
-    # only for a draft, so withdrawing a draft (never sent) fails with an IntegrityError. The
-    # constraint needs to allow "withdrawn" too (a models.py change and a migration, asked
-    # for in the flowtests report). Remove expectedFailure when it is made.
-    @expectedFailure
     def test_a_draft_can_be_withdrawn(self):
         referral = self.in_state(State.DRAFT)
         before = self.snapshot(referral)
