@@ -21,6 +21,8 @@ decline, redirect, complete); for a referral letter, the sender records what the
 The sender alone withdraws.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -526,6 +528,17 @@ def do_withdraw(referral, *, text="", acting_user, organisation):
     )
     if was_sent and referral.delivery == Referral.Delivery.INBOX:
         _notify_receiver(referral, "referral_withdrawn", f"referral-withdrawn:{referral.uuid}")
+    elif was_sent and referral.service.email:
+        # The service had the letter: tell it not to act on it (its link stops working too).
+        from waymark.notify.actions import do_notify
+
+        do_notify(
+            template="referral_withdrawn",
+            language=settings.LANGUAGE_CODE,
+            context={**_base_context(referral), "url": ""},
+            to_address=referral.service.email,
+            dedupe_key=f"referral-withdrawn:{referral.uuid}",
+        )
     return referral
 
 
@@ -578,8 +591,11 @@ def expire_and_remind(at=None):
     for pk in list(due):
         if do_expire(Referral(pk=pk), at=at) is not None:
             expired += 1
+    # Only deadlines near enough for a reminder to be due: N working days are never more than
+    # 2N + 14 calendar days (weekends, and Christmas to New Year).
+    horizon = at + dt.timedelta(days=policy_on(timezone.localdate(at)).reminder_working_days * 2 + 14)
     waiting = Referral.objects.filter(
-        state__in=Referral.AWAITING_ANSWER, respond_by__gt=at, reminded_at__isnull=True
+        state__in=Referral.AWAITING_ANSWER, respond_by__gt=at, respond_by__lte=horizon, reminded_at__isnull=True
     ).values_list("pk", flat=True)
     for pk in list(waiting):
         if do_remind(Referral(pk=pk), at=at) is not None:

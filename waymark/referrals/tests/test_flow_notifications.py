@@ -118,6 +118,16 @@ class ReferralNotificationTests(ReferralWorld, BaseTestCase):
             ["Referral to Asylum appeals clinic withdrawn"],
         )
 
+    def test_a_withdrawn_letter_is_withdrawn_at_the_service_too(self):
+        referral = self.send(self.food_bank)
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            flow.do_withdraw(referral, acting_user=self.caseworker, organisation=self.sender)
+        [message] = self.mails_to("help@food.test")
+        self.assertEqual(message.subject, "Referral to Wigan Food Bank withdrawn")
+        self.assertNotIn("Amina", message.body)
+        self.assertNotIn("/referrals/", message.body)
+
     def test_a_letter_goes_to_the_service_in_the_sites_language(self):
         referral = self.send(self.food_bank)
         letter = Notification.objects.get(template="referral_letter")
