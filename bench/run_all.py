@@ -1,6 +1,7 @@
 """Runs every benchmark in turn (what `make bench` calls): each bench/bench_*.py, then the
-public map's page weights (page_weight.py) and search timings (search.py, which builds 20,000
-services on SQLite and, when PostgreSQL is reachable, 200,000 there: several minutes).
+public map's page weights (page_weight.py), search timings (search.py, which builds 20,000
+services on SQLite and, when PostgreSQL is reachable, 200,000 there: several minutes) and
+suggested services for a referral (referral_suggestions.py).
 
     .venv/bin/python bench/run_all.py [options passed to every bench_*.py, e.g. --requests 200]
 
@@ -17,7 +18,11 @@ BENCH = Path(__file__).resolve().parent
 
 
 def main(argv):
-    scripts = sorted(BENCH.glob("bench_*.py")) + [BENCH / "page_weight.py", BENCH / "search.py"]
+    scripts = sorted(BENCH.glob("bench_*.py")) + [
+        BENCH / "page_weight.py",
+        BENCH / "search.py",
+        BENCH / "referral_suggestions.py",
+    ]
     crashed = []
     for script in scripts:
         started = time.monotonic()
