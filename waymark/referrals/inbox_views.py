@@ -30,10 +30,14 @@ OUTGOING = "outgoing"
 
 
 class ReferralFilterForm(forms.Form):
-    """The list's filters, from the query string: a state, and overdue only."""
+    """The list's filters, from the query string: a state, overdue only, and (for the referrals
+    we made) only those sent to a service whose eligibility the person did not meet."""
 
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
     overdue = forms.BooleanField(label=gettext_lazy("Only those past their answer date"), required=False)
+    overridden = forms.BooleanField(
+        label=gettext_lazy("Only those sent although the person did not meet the eligibility"), required=False
+    )
 
     def __init__(self, data, *, direction):
         super().__init__(data)
@@ -41,6 +45,8 @@ class ReferralFilterForm(forms.Form):
         if direction == INCOMING:
             # Drafts never reach the receiver.
             states = [(value, label) for value, label in states if value != Referral.State.DRAFT]
+            # Why the sender overrode eligibility is the sender's record.
+            del self.fields["overridden"]
         self.fields["state"].choices = [("", _("Any state")), *states]
         self.fields["state"].error_messages["invalid_choice"] = _(
             "“%(value)s” is not a state a referral can be in. Choose one from the list."
@@ -53,6 +59,8 @@ class ReferralFilterForm(forms.Form):
             queryset = queryset.filter(state=data["state"])
         if data.get("overdue"):
             queryset = queryset.filter(state__in=Referral.AWAITING_ANSWER, respond_by__lt=now)
+        if data.get("overridden"):
+            queryset = queryset.filter(eligibility_overridden=True)
         return queryset
 
 
@@ -108,7 +116,7 @@ def _referral_list(request, direction):
             "rows": rows,
             "waiting": counts["waiting"],
             "overdue": counts["overdue"],
-            "filtered": bool(form.is_valid() and (form.cleaned_data["state"] or form.cleaned_data["overdue"])),
+            "filtered": bool(form.is_valid() and any(form.cleaned_data.values())),
         },
         status=400 if form.errors else 200,
     )

@@ -78,6 +78,28 @@ class OutgoingListTests(ReferralListTestCase):
         response = self.get(self.caseworker, OUTGOING, {"state": "accepted"})
         self.assertContains(response, "No referral matches these filters.")
 
+    def test_referrals_sent_despite_eligibility_are_reported_to_the_sender_only(self):
+        from waymark.referrals import flow
+
+        self.sent()
+        refugees_only = make_service(
+            "Move-on housing", self.law_centre, accepts_waymark_referrals=True, for_refugee_hp=True
+        )
+        referral = self.draft(refugees_only)
+        self.consent(referral)
+        overridden = flow.do_send_referral(
+            referral,
+            acting_user=self.caseworker,
+            organisation=self.sender,
+            override_reason="Decision due any day; the service agreed to see her.",
+        )
+        response = self.get(self.caseworker, OUTGOING, {"overridden": "on"})
+        self.assertEqual([row["referral"] for row in response.context["rows"]], [overridden])
+        self.assertContains(response, "Eligibility overridden")
+        incoming = self.get(self.receiver_caseworker, "/referrals/incoming/", {"overridden": "on"})
+        self.assertEqual(len(incoming.context["rows"]), 2)
+        self.assertNotContains(incoming, "Eligibility overridden")
+
     def test_an_unknown_state_is_refused_with_a_clear_message(self):
         self.sent()
         response = self.get(self.caseworker, OUTGOING, {"state": "lost"})
