@@ -162,6 +162,8 @@ class IncomingListTests(ReferralListTestCase):
         rows = {row["referral"]: row["person"] for row in response.context["rows"]}
         self.assertEqual(rows, {named: "Amina", unnamed: f"Referral {str(unnamed.uuid)[:8].upper()}"})
         self.assertContains(response, "<h2>2 waiting for an answer</h2>", html=True)
+        # The receiver sees who referred.
+        self.assertContains(response, "<td>Croal Hub Charity</td>", html=True, count=2)
 
     def test_the_name_goes_once_the_receiver_may_no_longer_see_the_details(self):
         referral = self.sent(scope=("contact_details",))
