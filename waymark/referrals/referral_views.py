@@ -351,8 +351,12 @@ def answers_here(referral, side):
     return side == RECEIVER
 
 
-def _event_rows(referral):
-    """The history, oldest first, each with who, for which organisation, and what it means."""
+def _event_rows(referral, side):
+    """The history, oldest first, each with who, for which organisation, and what it means.
+
+    The receiver reads only the notes its own organisation wrote: the sender's (why it
+    overrode eligibility, why it withdrew) may say more about the person than was consented,
+    as in the API."""
     rows = []
     events = referral.events.select_related("by", "by_organisation", "from_service")
     for event in events:
@@ -375,7 +379,9 @@ def _event_rows(referral):
             who = _("The service, by the letter's link")
         else:
             who = _("Waymark")
-        rows.append({"event": event, "state": event.get_to_state_display(), "detail": detail, "who": who})
+        own_note = side == SENDER or event.by_organisation_id == referral.receiving_organisation_id
+        text = event.text if own_note else ""
+        rows.append({"event": event, "state": event.get_to_state_display(), "detail": detail, "who": who, "text": text})
     return rows
 
 
@@ -462,7 +468,7 @@ def _render_detail(request, referral, side, *, bound=None, status=200):
         "is_sender": side == SENDER,
         "answers_here": answers_here(referral, side),
         "person_label": _person_label(referral, side, shared),
-        "events": _event_rows(referral),
+        "events": _event_rows(referral, side),
         "overdue": referral.is_overdue(),
         "access_ends_at": access_ends_at(referral) if side == RECEIVER else None,
         "shared_sections": describe(shared) if shared else None,

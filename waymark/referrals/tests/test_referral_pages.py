@@ -336,6 +336,11 @@ class RefusalTests(ReferralPagesTestCase):
         self.assertEqual(referral.override_reason, "She has just been granted status.")
         page = self.get(self.caseworker, self.url(referral))
         self.assertContains(page, "Sent although they do not meet the service&#x27;s eligibility")
+        self.assertContains(page, "She has just been granted status.")
+        # The receiver learns that eligibility was overridden, but not the sender's note.
+        page = self.get(self.receiver_caseworker, self.url(referral))
+        self.assertContains(page, "Sent although they do not meet the service&#x27;s eligibility")
+        self.assertNotContains(page, "She has just been granted status.")
 
     def test_immigration_advice_to_an_unregulated_service_is_refused(self):
         referral = self.draft(self.food_bank, need=self.advice_need)
