@@ -106,7 +106,8 @@ class MakeReferralTests(ReferralPagesTestCase):
     def test_the_consent_words_are_shown_in_the_persons_language_naming_the_service(self):
         response = self.get(self.caseworker, self.new_url(service=self.clinic.id))
         self.assertContains(response, 'lang="ar" dir="rtl"')
-        self.assertContains(response, "with Bolton Law Centre, for this referral to Asylum appeals clinic only")
+        # In Arabic, naming the organisation and the service (the names stay as they are).
+        self.assertContains(response, "مع Bolton Law Centre، لهذه الإحالة إلى Asylum appeals clinic فقط")
         self.assertContains(response, "Asylum appeals clinic (Bolton Law Centre)")
         # The sender may show them in another language.
         response = self.get(self.caseworker, self.new_url(service=self.clinic.id, language="fr"))
@@ -431,7 +432,7 @@ class FormRefusalTests(ReferralPagesTestCase):
         referral = self.draft()
         page = self.get(self.caseworker, self.url(referral))
         self.assertContains(page, 'lang="ar" dir="rtl"')
-        self.assertContains(page, "with Bolton Law Centre, for this referral to Asylum appeals clinic only")
+        self.assertContains(page, "مع Bolton Law Centre، لهذه الإحالة إلى Asylum appeals clinic فقط")
         page = self.get(self.caseworker, self.url(referral), {"language": "uk"})
         self.assertContains(page, 'lang="uk" dir="ltr"')
 
