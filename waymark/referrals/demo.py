@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from waymark.accounts import demo as accounts_demo
 from waymark.accounts.models import Organisation, User
-from waymark.audit.events import record_event
 from waymark.casework.demo_safeguarding import concern_uuid
 from waymark.casework.models import SafeguardingConcern
 from waymark.directory.demo import demo_id as directory_id
@@ -364,32 +363,17 @@ class _World:
         )
 
     def _draft(self, public_id, spec, sender, person, service, by, visit):
-        """The draft, written as ``flow.do_create_referral`` writes one, with a fixed UUID."""
-        referral = Referral.objects.create(
-            uuid=public_id,
-            person=person,
+        return flow.do_create_referral(
             organisation=sender,
-            created_by=by,
+            person=person,
             service=service,
-            receiving_organisation=flow.receiving_organisation_of(service),
+            acting_user=by,
             need=self.needs.get(service.id),
             visit=visit,
             urgent=spec.urgent,
             notes_excerpt="Would like to be seen with an interpreter if possible.",
+            public_id=public_id,
         )
-        ReferralEvent.objects.create(referral=referral, to_state=State.DRAFT, by=by, by_organisation=sender)
-        record_event(
-            "referral.create",
-            actor=by,
-            organisation=sender,
-            obj=referral,
-            details={
-                "person": str(person.uuid),
-                "service": str(service.id),
-                "need": referral.need.slug if referral.need else None,
-            },
-        )
-        return referral
 
     def _walk(self, referral, spec, sender, by, concern):
         """Make the referral's moves through the flow, up to the state it ends in."""

@@ -183,8 +183,10 @@ def do_create_referral(
     immigration_matter=None,
     notes_excerpt="",
     urgent=False,
+    public_id=None,
 ):
-    """A draft referral of ``person`` (one of ``organisation``'s people) to ``service``."""
+    """A draft referral of ``person`` (one of ``organisation``'s people) to ``service``.
+    ``public_id`` fixes its UUID (the demo data, so that seeding twice finds the same rows)."""
     if person.organisation_id != organisation.pk:
         raise _refuse(_("This person is not one of your organisation's."), "other_organisation", "person")
     if person.anonymised_at is not None or person.merged_into_id is not None:
@@ -198,6 +200,7 @@ def do_create_referral(
     if immigration_matter is not None and immigration_matter.case.person_id != person.pk:
         raise _refuse(_("This immigration matter is someone else's."), "other_person", "immigration_matter")
     referral = Referral.objects.create(
+        **({"uuid": public_id} if public_id is not None else {}),
         person=person,
         organisation=organisation,
         created_by=acting_user,
