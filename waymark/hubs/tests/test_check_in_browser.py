@@ -58,7 +58,8 @@ def session_url(live_server, desk, **params):
     return f"{live_server.url}/organisation/sessions/{desk['session'].uuid}/" + (f"?{query}" if query else "")
 
 
-def wait_for(condition, timeout=10):
+def wait_for(condition, timeout=30):
+    # Generous: on a loaded two-core machine the queued check-ins can take a while to go out.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
