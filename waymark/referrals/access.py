@@ -163,9 +163,9 @@ def letter_token(referral):
 
 
 def referral_from_letter_token(token, at=None):
-    """The referral a letter's signed link names, if the link is genuine, not expired, and the
-    referral still open to its reader; else 404. The opening is logged, and the first one
-    marks the referral received."""
+    """The referral a letter's signed link names, if the link is genuine, made and sent less
+    than ``letter_link_days`` ago, and the referral still open to its reader; else 404. The
+    opening is logged, and the first one marks the referral received."""
     policy = policy_on()
     try:
         referral_uuid = signing.loads(token, salt=LINK_SALT, max_age=dt.timedelta(days=policy.letter_link_days))
@@ -173,6 +173,9 @@ def referral_from_letter_token(token, at=None):
     except (signing.BadSignature, Referral.DoesNotExist, ValueError):
         raise Http404 from None
     if not receiver_may_see_details(referral, at):
+        raise Http404
+    # The link's life counts from the sending, however recently the letter was printed.
+    if referral.sent_at + dt.timedelta(days=policy.letter_link_days) < (at or timezone.now()):
         raise Http404
     ReferralLinkOpening.objects.create(referral=referral)
     if referral.state == Referral.State.SENT:

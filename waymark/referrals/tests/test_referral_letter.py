@@ -1,6 +1,7 @@
 """The printable referral letter (for the sender only) and its signed link (for the service,
 no login): what each shows, who gets 404, and when the link stops working."""
 
+import datetime as dt
 import re
 import time
 from unittest import mock
@@ -137,6 +138,15 @@ class SignedLinkTests(LetterTestCase):
         with mock.patch("django.core.signing.time.time", return_value=later):
             self.assertEqual(self.client.get(link).status_code, 404)
         self.assertEqual(self.client.get(link).status_code, 200)
+
+    def test_a_link_made_later_still_ends_a_policy_period_after_sending(self):
+        referral = self.letter()
+        Referral.objects.filter(pk=referral.pk).update(
+            sent_at=referral.sent_at - dt.timedelta(days=policy_on().letter_link_days + 1)
+        )
+        # A fresh token (a letter printed today) does not give the link a new life.
+        self.assertEqual(self.client.get(self.link(referral)).status_code, 404)
+        self.assertFalse(ReferralLinkOpening.objects.exists())
 
     def test_a_withdrawn_referral_is_404(self):
         referral = self.letter()
