@@ -169,8 +169,13 @@ def describe(shared):
 
 
 def need_names(slugs):
-    """The needs' names in the active language, in the order given (one query)."""
-    from waymark.directory.models import TaxonomyTerm
+    """The needs' names in the active language where a reviewed translation exists, else in
+    English, in the order given (two queries)."""
+    from django.utils import translation
 
-    terms = {term.slug: term for term in TaxonomyTerm.objects.filter(slug__in=slugs)}
-    return [str(terms[slug].name) if slug in terms else slug for slug in slugs]
+    from waymark.directory.models import TaxonomyTerm
+    from waymark.directory.translation import prefetch_translations, translated
+
+    language = translation.get_language()
+    terms = {term.slug: term for term in prefetch_translations(TaxonomyTerm.objects.filter(slug__in=slugs), language)}
+    return [translated(terms[slug], "name", language)[0] if slug in terms else slug for slug in slugs]
